@@ -1,0 +1,149 @@
+"""Configuration: one dataclass tree, defaults from dedupe/defaults.toml, overridable by a user TOML."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from dedupe.errors import ConfigError
+
+
+@dataclass
+class InputConfig:
+    text_field: str
+    id_field: str
+    url_field: str
+    source_field: str
+    date_field: str
+    lang_field: str
+    max_chars: int
+    on_error: str
+
+
+@dataclass
+class LangConfig:
+    sample_chars: int
+    seed: int
+
+
+@dataclass
+class LearnedChromeConfig:
+    enabled: bool
+    min_line_chars: int
+    min_articles_per_source: int
+    min_articles_across: int
+    min_sources_across: int
+    max_words: int
+
+
+@dataclass
+class StripConfig:
+    rules_dirs: list[str]
+    disable: list[str]
+    learned: LearnedChromeConfig
+
+
+@dataclass
+class NearConfig:
+    num_perm: int
+    threshold: float
+    ngram: int
+    shingle: str
+    char_ngram: int
+    seed: int
+    scheme: str
+    min_words_for_word_shingles: int
+    verify_exact: bool
+
+
+@dataclass
+class KeepPolicyConfig:
+    source_priority: list[str]
+
+
+@dataclass
+class IndexConfig:
+    path: str
+    backend: str
+
+
+@dataclass
+class WorkersConfig:
+    count: int
+
+
+@dataclass
+class Config:
+    input: InputConfig
+    lang: LangConfig
+    strip: StripConfig
+    near: NearConfig
+    keep_policy: KeepPolicyConfig
+    index: IndexConfig
+    workers: WorkersConfig
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if key not in base:
+            raise ConfigError(f"{where}: unknown setting {key!r}")
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: {key!r} must be a table")
+            out[key] = _merge(base[key], value, f"{where}.{key}")
+        else:
+            out[key] = value
+    return out
+
+
+
+_SECTIONS: dict[str, type] = {
+    "input": InputConfig,
+    "lang": LangConfig,
+    "near": NearConfig,
+    "keep_policy": KeepPolicyConfig,
+    "index": IndexConfig,
+    "workers": WorkersConfig,
+}
+
+
+def default_settings() -> dict[str, Any]:
+    """The packaged defaults as a plain dict."""
+    text = resources.files("dedupe").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Defaults, then the user's TOML file, then `overrides` (nested dict, e.g. from CLI options)."""
+    data = default_settings()
+    if path is not None:
+        try:
+            user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: config file not found") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        data = _merge(data, user, str(path))
+    if overrides:
+        data = _merge(data, overrides, "option")
+    try:
+        sections = {name: cls(**data[name]) for name, cls in _SECTIONS.items()}
+        strip = dict(data["strip"])
+        strip["learned"] = LearnedChromeConfig(**strip["learned"])
+        sections["strip"] = StripConfig(**strip)
+    except TypeError as exc:
+        raise ConfigError(f"configuration: {exc}") from None
+    extra = {k: v for k, v in data.items() if k not in sections}
+    return Config(**sections, extra=extra)
+
+
+def as_dict(obj: Any) -> Any:
+    """A config (or part of one) as plain data, for summaries and index metadata."""
+    if is_dataclass(obj):
+        return {f.name: as_dict(getattr(obj, f.name)) for f in fields(obj)}
+    return obj

@@ -1,0 +1,1 @@
+"""Boilerplate rule packs (TOML), shipped inside the wheel as package data of dedupe.rules."""
