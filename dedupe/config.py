@@ -27,6 +27,7 @@ class InputConfig:
 class LangConfig:
     sample_chars: int
     seed: int
+    script_share: float
 
 
 @dataclass
@@ -37,6 +38,7 @@ class LearnedChromeConfig:
     min_articles_across: int
     min_sources_across: int
     max_words: int
+    same_article_overlap: float
 
 
 @dataclass
@@ -57,6 +59,8 @@ class NearConfig:
     scheme: str
     min_words_for_word_shingles: int
     verify_exact: bool
+    ta_marbuta: bool
+    sign_batch_docs: int
 
 
 @dataclass
@@ -76,6 +80,35 @@ class WorkersConfig:
 
 
 @dataclass
+class VerdictConfig:
+    """Thresholds of the per-source verdicts (original, syndicator, machine-translating, low-quality, mixed)."""
+
+    machine_translated: float
+    low_quality: float
+    syndicated: float
+    duplicate_rate: float
+    first_publisher_rate: float
+
+
+@dataclass
+class QualityConfig:
+    """Classifier settings: model file, signal measurement, flag thresholds, reject default, verdicts."""
+
+    model: str
+    reject_probability: float
+    explain_threshold: float
+    explain_top: int
+    sample_chars: int
+    seed: int
+    line_min_letters: int
+    line_max_lines: int
+    containment_ngram: int
+    containment_sample_mod: int
+    flags: dict[str, float]
+    verdict: VerdictConfig
+
+
+@dataclass
 class Config:
     input: InputConfig
     lang: LangConfig
@@ -84,6 +117,7 @@ class Config:
     keep_policy: KeepPolicyConfig
     index: IndexConfig
     workers: WorkersConfig
+    quality: QualityConfig
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -136,6 +170,9 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         strip = dict(data["strip"])
         strip["learned"] = LearnedChromeConfig(**strip["learned"])
         sections["strip"] = StripConfig(**strip)
+        quality = dict(data["quality"])
+        quality["verdict"] = VerdictConfig(**quality["verdict"])
+        sections["quality"] = QualityConfig(**quality)
     except TypeError as exc:
         raise ConfigError(f"configuration: {exc}") from None
     extra = {k: v for k, v in data.items() if k not in sections}

@@ -1,0 +1,109 @@
+"""Options every command shares (inputs, field names, --on-error, --config, --quiet) and a progress bar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
+
+import click
+
+from dedupe.config import Config, load_config
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+# CLI parameter name -> key of the [input] config section
+FIELD_OPTIONS: dict[str, str] = {
+    "text_field": "text_field",
+    "id_field": "id_field",
+    "url_field": "url_field",
+    "source_field": "source_field",
+    "date_field": "date_field",
+}
+
+
+def input_arguments(func: F) -> F:
+    """INPUT...: files (.jsonl, .jsonl.gz, .jsonl.zst, .parquet, .txt, .html, .htm), folders, or - for stdin.
+
+    Plain strings, not click.Path(exists=True): a missing file is reported by the reader as one
+    line (`missing.jsonl: no such file or directory`), like every other input problem.
+    """
+    return click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")(func)
+
+
+def field_options(func: F) -> F:
+    """--text-field, --id-field, --url-field, --source-field, --date-field (default: from the config)."""
+    helps = {
+        "text_field": "Record field holding the text [default: text].",
+        "id_field": "Record field holding the id [default: id; missing ids become file:line].",
+        "url_field": "Record field holding the URL [default: url].",
+        "source_field": "Record field naming the source [default: the URL's registered domain].",
+        "date_field": "Record field holding the publication date [default: published].",
+    }
+    for name in reversed(list(FIELD_OPTIONS)):
+        func = click.option(f"--{name.replace('_', '-')}", name, default=None, metavar="NAME", help=helps[name])(func)
+    return func
+
+
+def on_error_option(func: F) -> F:
+    """--on-error fail|skip."""
+    return click.option(
+        "--on-error",
+        "on_error",
+        type=click.Choice(["fail", "skip"]),
+        default=None,
+        help="On a record that cannot be read: stop with its file and line (fail, default) or reject it as unreadable (skip).",
+    )(func)
+
+
+def config_option(func: F) -> F:
+    """--config FILE."""
+    return click.option("--config", "config", default=None, metavar="FILE", help="TOML settings overriding the defaults.")(func)
+
+
+def quiet_option(func: F) -> F:
+    """--quiet / -q."""
+    return click.option("-q", "--quiet", "quiet", is_flag=True, default=False, help="No progress bar.")(func)
+
+
+def common_options(func: F) -> F:
+    """Field names, --on-error, --config and --quiet together."""
+    for decorate in (quiet_option, config_option, on_error_option, field_options):
+        func = decorate(func)
+    return func
+
+
+def cli_overrides(ctx_params: Mapping[str, Any]) -> dict[str, Any]:
+    """The [input] settings the user gave on the command line (options left out are not overrides)."""
+    section = {key: ctx_params[name] for name, key in FIELD_OPTIONS.items() if ctx_params.get(name) is not None}
+    if ctx_params.get("on_error") is not None:
+        section["on_error"] = ctx_params["on_error"]
+    return {"input": section} if section else {}
+
+
+def _deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_settings(ctx_params: Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> Config:
+    """Defaults, then --config FILE, then the shared options, then a command's own `overrides`."""
+    merged = _deep_merge(cli_overrides(ctx_params), {k: v for k, v in (overrides or {}).items() if v != {}})
+    return load_config(ctx_params.get("config"), merged or None)
+
+
+def progress(iterable: Iterable[T], quiet: bool = False, desc: str = "", total: int | None = None) -> Iterator[T]:
+    """`iterable` with a tqdm bar on stderr; no bar when quiet or when stderr is not a terminal."""
+    stream = sys.stderr
+    if quiet or not getattr(stream, "isatty", lambda: False)():
+        yield from iterable
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(iterable, desc=desc or None, total=total, file=stream, unit=" docs", dynamic_ncols=True, leave=False)
