@@ -1,0 +1,33 @@
+"""`dedupe index`: inspect a persistent near-duplicate index."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from dedupe.index import open_index
+
+
+@click.group(name="index")
+def command() -> None:
+    """Inspect the persistent index used by `dedupe filter --index PATH`."""
+
+
+@command.command("stats")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def stats(path: str, as_json: bool) -> None:
+    """Print the size, number of documents and settings of the index at PATH."""
+    with open_index(path, None) as index:
+        info = index.stats()
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, sort_keys=True))
+        return
+    click.echo(f"index      {info['path']}")
+    click.echo(f"size       {info['size_bytes']:,} bytes")
+    click.echo(f"documents  {info['documents']:,}")
+    click.echo(f"batches    {info['batches']:,}")
+    click.echo("settings")
+    for key, value in sorted(info["settings"].items()):
+        click.echo(f"  {key} = {value}")

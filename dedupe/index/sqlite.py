@@ -1,0 +1,215 @@
+"""The embedded persistent index: one SQLite file of signatures, exact keys and band buckets.
+
+WAL journal; each batch is added in one transaction, so a crash leaves the batch wholly absent.
+Lookups go through indexed tables in bounded chunks: checking a batch never loads the index.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from dedupe.errors import ConfigError
+
+FORMAT = "dedupe-index-1"
+_CHUNK = 500  # SQL parameters per lookup statement
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS batches (n INTEGER PRIMARY KEY, added TEXT NOT NULL, documents INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    n INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    exact_key INTEGER NOT NULL,
+    signature BLOB NOT NULL,
+    batch INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS docs_exact ON docs (exact_key);
+CREATE TABLE IF NOT EXISTS buckets (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
+"""
+
+
+def _signed(values: np.ndarray) -> list[int]:
+    """uint64 keys as SQLite's signed 64-bit integers (same bits)."""
+    return np.ascontiguousarray(values, dtype=np.uint64).view(np.int64).tolist()
+
+
+@dataclass
+class IndexedDoc:
+    """One document already in the index."""
+
+    n: int
+    doc_id: str
+    signature: np.ndarray
+
+
+class SQLiteIndex:
+    """Signatures and band buckets of every kept document of earlier batches."""
+
+    def __init__(self, path: str | Path, settings: Mapping[str, str] | None) -> None:
+        self.path = Path(path)
+        if settings is None and not self.path.exists():
+            raise ConfigError(f"{self.path}: no index here")
+        try:
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache at most
+            stored = self._stored_settings()
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(f"{self.path}: not a dedupe index ({exc})") from None
+        if stored is None:
+            if settings is None:
+                raise ConfigError(f"{self.path}: not a dedupe index (no metadata)")
+            self._create(settings)
+            stored = dict(settings)
+        elif settings is not None:
+            self._check(stored, settings)
+        self.settings = {k: v for k, v in stored.items() if k != "format"}
+        self.scheme = self.settings["scheme"]
+        self.dtype = np.uint32 if self.scheme == "affine32" else np.uint64
+        self.num_perm = int(self.settings["num_perm"])
+
+    def _stored_settings(self) -> dict[str, str] | None:
+        has_meta = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if not has_meta:
+            if self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+                raise ConfigError(f"{self.path}: not a dedupe index (an SQLite file with other tables)")
+            return None
+        rows = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+        if rows.get("format") != FORMAT:
+            raise ConfigError(f"{self.path}: not a {FORMAT} index (format {rows.get('format')!r})")
+        return rows
+
+    def _create(self, settings: Mapping[str, str]) -> None:
+        with self._transaction():
+            for statement in _SCHEMA.strip().split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            self.conn.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+            self.conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted((k, str(v)) for k, v in settings.items()))
+
+    def _check(self, stored: Mapping[str, str], settings: Mapping[str, str]) -> None:
+        differing = [k for k in sorted(set(stored) | set(settings)) if k != "format" and stored.get(k) != settings.get(k)]
+        if differing:
+            built = ", ".join(f"{k}={stored.get(k)}" for k in differing)
+            wanted = ", ".join(f"{k}={settings.get(k)}" for k in differing)
+            raise ConfigError(
+                f"{self.path}: index was built with {built}; this run uses {wanted}. "
+                "Use the settings the index was built with, or a new index path"
+            )
+
+    class _Tx:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def __enter__(self) -> None:
+            self.conn.execute("BEGIN IMMEDIATE")
+
+        def __exit__(self, exc_type, exc, tb) -> None:
+            self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+    def _transaction(self) -> _Tx:
+        return self._Tx(self.conn)
+
+    # lookups -------------------------------------------------------------------------------
+
+    def lookup_exact(self, keys: np.ndarray) -> dict[int, str]:
+        """exact key -> id of the earliest indexed document with it, for the keys present."""
+        out: dict[int, str] = {}
+        signed = sorted(set(_signed(keys)))
+        for lo in range(0, len(signed), _CHUNK):
+            chunk = signed[lo : lo + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT exact_key, doc_id FROM docs WHERE n IN (SELECT MIN(n) FROM docs WHERE exact_key IN ({marks}) GROUP BY exact_key)",
+                chunk,
+            )
+            for key, doc_id in rows:
+                out[key & 0xFFFFFFFFFFFFFFFF] = doc_id
+        return out
+
+    def query(self, keys: np.ndarray) -> list[list[int]]:
+        """For each row of band keys (n × bands), the indexed documents sharing a bucket (ascending)."""
+        where: dict[int, list[int]] = {}
+        for row, key in zip(np.repeat(np.arange(keys.shape[0]), keys.shape[1]).tolist(), _signed(keys.reshape(-1))):
+            where.setdefault(key, []).append(row)
+        found: list[set[int]] = [set() for _ in range(keys.shape[0])]
+        unique = sorted(where)
+        for lo in range(0, len(unique), _CHUNK):
+            chunk = unique[lo : lo + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for key, doc in self.conn.execute(f"SELECT key, doc FROM buckets WHERE key IN ({marks})", chunk):
+                for row in where[key]:
+                    found[row].add(doc)
+        return [sorted(s) for s in found]
+
+    def documents(self, ns: Iterable[int]) -> dict[int, IndexedDoc]:
+        """Indexed documents by their index number."""
+        out: dict[int, IndexedDoc] = {}
+        wanted = sorted(set(ns))
+        for lo in range(0, len(wanted), _CHUNK):
+            chunk = wanted[lo : lo + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for n, doc_id, blob in self.conn.execute(f"SELECT n, doc_id, signature FROM docs WHERE n IN ({marks})", chunk):
+                out[n] = IndexedDoc(n, doc_id, np.frombuffer(blob, dtype=self.dtype))
+        return out
+
+    # writes --------------------------------------------------------------------------------
+
+    def add_batch(self, items: Iterable[tuple[str, int, np.ndarray, np.ndarray]]) -> int:
+        """Add (doc id, exact key, signature, band keys) items in one transaction; returns how many.
+
+        The iterable is consumed inside the transaction: if it raises, or the process dies,
+        nothing of this batch is stored.
+        """
+        count = 0
+        buckets: list[tuple[int, int]] = []
+        with self._transaction():
+            cur = self.conn.execute(
+                "INSERT INTO batches (added, documents) VALUES (?, 0)",
+                (datetime.now(timezone.utc).isoformat(timespec="seconds"),),
+            )
+            batch = cur.lastrowid
+            for doc_id, exact_key, signature, keys in items:
+                sig = np.ascontiguousarray(signature, dtype=self.dtype)
+                if sig.shape != (self.num_perm,):
+                    raise ValueError(f"signature of {doc_id!r} has shape {sig.shape}, index expects ({self.num_perm},)")
+                cur = self.conn.execute(
+                    "INSERT INTO docs (doc_id, exact_key, signature, batch) VALUES (?, ?, ?, ?)",
+                    (doc_id, _signed(np.array([exact_key], dtype=np.uint64))[0], sig.tobytes(), batch),
+                )
+                n = cur.lastrowid
+                buckets.extend((k, n) for k in _signed(keys))
+                count += 1
+            buckets.sort()  # in key order: B-tree inserts touch neighbouring pages, much faster at scale
+            self.conn.executemany("INSERT OR IGNORE INTO buckets VALUES (?, ?)", buckets)
+            self.conn.execute("UPDATE batches SET documents = ? WHERE n = ?", (count, batch))
+        return count
+
+    # reporting -----------------------------------------------------------------------------
+
+    def stats(self) -> dict:
+        """Path, bytes on disk (with the WAL), documents, batches and settings."""
+        size = sum(os.path.getsize(p) for p in (str(self.path), f"{self.path}-wal") if os.path.exists(p))
+        documents = self.conn.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        batches = self.conn.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
+        return {"path": str(self.path), "size_bytes": size, "documents": documents, "batches": batches, "settings": dict(self.settings)}
+
+    def __len__(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
