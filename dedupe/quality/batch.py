@@ -1,0 +1,31 @@
+"""Signals and model inputs for a whole batch of documents (the near-duplicate facts need the batch)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from dedupe.document import Document
+from dedupe.quality.context import batch_near_facts
+from dedupe.quality.features import HashingSettings, char_matrix, numeric_row
+from dedupe.quality.signals import SignalSettings, Signals, compute_signals
+
+
+@dataclass
+class BatchFeatures:
+    """Per document: its Signals; for the model: the numeric matrix and the hashed n-gram matrix."""
+
+    signals: list[Signals]
+    numeric: np.ndarray
+    chars: sp.csr_matrix
+
+
+def batch_features(docs: list[Document], signal_settings: SignalSettings, hashing: HashingSettings,
+                   *, ngram: int = 5, sample_mod: int = 4) -> BatchFeatures:
+    """Signals of every document, their near-duplicate context taken from the batch itself."""
+    facts = batch_near_facts(docs, ngram=ngram, sample_mod=sample_mod)
+    signals = [compute_signals(doc, fact, signal_settings) for doc, fact in zip(docs, facts)]
+    numeric = np.array([numeric_row(s.values, s.lang) for s in signals], dtype=np.float64).reshape(len(docs), -1)
+    return BatchFeatures(signals, numeric, char_matrix([d.text for d in docs], hashing))

@@ -1,0 +1,71 @@
+"""The classifier's input: the numeric signals (log-scaled counts) beside hashed character n-grams.
+
+Character n-grams go through a HashingVectorizer, so a model carries no vocabulary that could drift
+from the code; FEATURE_VERSION changes whenever the signals or the hashing change meaning.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
+
+from dedupe.quality.language import ARABIC_SCRIPT_LANGS
+from dedupe.quality.signals import SIGNALS
+
+FEATURE_VERSION = 1
+ARABIC_PREFIX = "arabic*"
+# every signal, then `lang.arabic` (1 for Arabic-script languages), then every signal again times
+# `lang.arabic`: the model can weigh a signal differently in Arabic than in other languages
+BASE_FEATURES: tuple[str, ...] = (*SIGNALS, "lang.arabic")
+NUMERIC_FEATURES: tuple[str, ...] = (*BASE_FEATURES, *(ARABIC_PREFIX + n for n in SIGNALS))
+
+# unbounded counts are read as log(1 + count) so one long document cannot dominate
+_LOG_SCALED = frozenset({
+    "strip.wire_credit", "strip.prwire", "strip.autoblog", "strip.forum", "strip.site_chrome", "strip.mt_chrome",
+    "mt.untranslated_ui", "mt.placeholder", "mt.calque", "mt.postposed_attribution", "text.symbol_ratio",
+})
+
+
+@dataclass(frozen=True)
+class HashingSettings:
+    """How text becomes character n-gram columns; stored in the model file and checked on load."""
+
+    n_features: int = 2**18
+    analyzer: str = "char_wb"
+    ngram_min: int = 2
+    ngram_max: int = 4
+    max_chars: int = 5000
+    sublinear: bool = True   # counts read as log(1 + count) before l2 normalising
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def vectorizer(self) -> HashingVectorizer:
+        return HashingVectorizer(n_features=self.n_features, analyzer=self.analyzer,
+                                 ngram_range=(self.ngram_min, self.ngram_max), alternate_sign=False,
+                                 norm=None, lowercase=True, dtype=np.float64)
+
+
+def numeric_row(values: dict[str, float], lang: str | None) -> list[float]:
+    """One document's signals in NUMERIC_FEATURES order, counts log-scaled."""
+    base = [math.log1p(max(values[n], 0.0)) if n in _LOG_SCALED else float(values[n]) for n in SIGNALS]
+    arabic = 1.0 if lang in ARABIC_SCRIPT_LANGS else 0.0
+    return [*base, arabic, *(v * arabic for v in base)]
+
+
+def signal_of(feature: str) -> str:
+    """The signal a numeric feature reads (`arabic*mt.calque` -> `mt.calque`)."""
+    return feature.removeprefix(ARABIC_PREFIX)
+
+
+def char_matrix(texts: list[str], settings: HashingSettings) -> sp.csr_matrix:
+    """Hashed character n-grams of the first `max_chars` characters of each text."""
+    counts = settings.vectorizer().transform([t[: settings.max_chars] for t in texts]).tocsr()
+    if settings.sublinear:
+        counts.data = np.log1p(counts.data)
+    return normalize(counts, norm="l2", copy=False)

@@ -1,0 +1,79 @@
+"""Machine-translation indicators in Arabic text: leftovers and habits of a translation engine.
+
+Latin-script leftovers and untranslated interface strings, English quotation marks and commas in
+Arabic, doubly translated placeholders ([إعلان رقم 2]), the translated source's byline form, calques
+("Pool" as حمام السباحة) and quotations followed by "said X". Each counts only in Arabic-script text.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from dedupe.quality.language import ARABIC_SCRIPT_LANGS
+from dedupe.quality.lexicon import load_lexicon
+
+_WORD = regex.compile(r"[\p{L}\p{M}]+")
+_LATIN_WORD = regex.compile(r"^\p{Latin}+$")
+_LATIN_LINE = regex.compile(r"^[\p{Latin}\p{N}\s\p{P}\p{S}]+$")
+
+MT_INDICATORS: dict[str, str] = {
+    "mt.latin_words": "share of words in Latin script in Arabic text",
+    "mt.untranslated_ui": "English interface strings left untranslated in Arabic text",
+    "mt.wrong_quotes": "share of quotation marks that are English “ ” rather than « » or \"",
+    "mt.latin_comma": "share of commas that are Latin , rather than Arabic ،",
+    "mt.placeholder": "placeholders translated into Arabic, such as [إعلان رقم 2]",
+    "mt.calque": "word-for-word calques such as الصورة: حمام السباحة (\"Photo: Pool\")",
+    "mt.foreign_byline": "a closing byline in the translated source's form, Name (according to ...)",
+    "mt.postposed_attribution": "quotations followed by \"said X\" (English word order), per 1,000 characters",
+}
+
+
+def untranslated_ui_lines(text: str) -> list[str]:
+    """Whole lines of Latin text that are known interface strings (Exit mobile version, Read more, ...)."""
+    ui = load_lexicon().untranslated_ui
+    found = []
+    for line in text.splitlines():
+        clean = line.strip().strip(".:|»›>").strip()
+        if clean and _LATIN_LINE.match(clean) and clean.casefold() in ui:
+            found.append(clean)
+    return found
+
+
+def mt_indicators(text: str, original: str, lang: str | None) -> tuple[dict[str, float], list[str]]:
+    """The MT_INDICATORS values and the evidence strings (what matched), from cleaned and original text.
+
+    Leftovers that the strip stage removes (interface strings, placeholders, bylines) are looked for in
+    the original text; ratios about the article itself are measured on the cleaned text.
+    """
+    values = dict.fromkeys(MT_INDICATORS, 0.0)
+    evidence: list[str] = []
+    if lang not in ARABIC_SCRIPT_LANGS:
+        return values, evidence
+    lex = load_lexicon()
+    words = _WORD.findall(text)
+    if words:
+        values["mt.latin_words"] = sum(1 for w in words if _LATIN_WORD.match(w)) / len(words)
+    ui = untranslated_ui_lines(original)
+    values["mt.untranslated_ui"] = float(len(ui))
+    evidence += [f"untranslated interface string: {s}" for s in ui]
+
+    english_quotes = text.count("“") + text.count("”")
+    all_quotes = english_quotes + text.count("«") + text.count("»") + text.count('"')
+    values["mt.wrong_quotes"] = english_quotes / all_quotes if all_quotes else 0.0
+    commas = text.count(",") + text.count("،")
+    values["mt.latin_comma"] = text.count(",") / commas if commas else 0.0
+
+    for pattern in lex.placeholders:
+        hits = pattern.regex.findall(original)
+        values["mt.placeholder"] += len(hits)
+        evidence += [f"{pattern.meaning}: {h.strip()}" for h in hits]
+    for pattern in lex.calques:
+        hits = [m.group(0) for m in pattern.regex.finditer(original)]
+        values["mt.calque"] += len(hits)
+        evidence += [f"calque ({pattern.meaning}): {h.strip()}" for h in hits]
+    bylines = [m.group(0).strip() for m in lex.foreign_byline.regex.finditer(original)]
+    values["mt.foreign_byline"] = 1.0 if bylines else 0.0
+    evidence += [f"byline in the translated source's form: {b}" for b in bylines]
+    attributions = lex.postposed_attribution.regex.findall(text)
+    values["mt.postposed_attribution"] = 1000.0 * len(attributions) / max(len(text), 1)
+    return values, evidence

@@ -1,0 +1,134 @@
+"""Explainable, cheap signals of source quality, each with a stable name and a sentence that explains it.
+
+Four families: what the strip stage found (`strip.*`), what the near-duplicate neighbours say
+(`near.*`), text statistics (`text.*`) and machine-translation indicators (`mt.*`). Values are
+numbers the classifier reads; passing a threshold from the `[quality.flags]` config table also adds
+a named signal (`mt:calque`, `near:later-copy`, `text:few-stopwords`, ...) to `Document.signals`.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+
+from dedupe.document import Document
+from dedupe.quality.context import NEAR_SIGNALS, NearFacts
+from dedupe.quality.language import document_language
+from dedupe.quality.linelang import line_language_mix, text_language_mix
+from dedupe.quality.mt import MT_INDICATORS, mt_indicators
+from dedupe.quality.textstats import TEXT_STATS, text_statistics
+
+# prefix of a strip signal -> the strip.* value it counts
+_STRIP_PREFIXES: dict[str, tuple[str, ...]] = {
+    "strip.wire_credit": ("wire:", "credit:"),
+    "strip.prwire": ("prwire:",),
+    "strip.autoblog": ("autoblog:", "title:repeated"),
+    "strip.forum": ("forum:",),
+    "strip.site_chrome": ("site:",),
+    "strip.mt_chrome": ("mt:",),
+}
+
+STRIP_SIGNALS: dict[str, str] = {
+    "strip.wire_credit": "wire or agency credits (dateline, byline) found by the strip stage",
+    "strip.prwire": "press-release wire chrome (distributor credit, disclaimer)",
+    "strip.autoblog": "autoblog template tags (ad slots, repeated title, trailing source)",
+    "strip.forum": "forum chrome (poster block, navigation footer)",
+    "strip.site_chrome": "site template chrome (share buttons, comment prompts)",
+    "strip.mt_chrome": "untranslated or doubly translated chrome found by the strip stage",
+    "strip.removed_share": "share of the original text removed by stripping",
+}
+
+MIX_SIGNALS: dict[str, str] = {
+    "mt.line_language_mix": "share of lines in another language than the document",
+    "mt.text_language_mix": "uncertainty of the whole text's language (1 - top langdetect probability)",
+}
+
+# every numeric signal, in the order the model reads them, with its meaning
+SIGNALS: dict[str, str] = {**STRIP_SIGNALS, **NEAR_SIGNALS, **TEXT_STATS, **MT_INDICATORS, **MIX_SIGNALS}
+
+# flag signal -> (numeric signal, comparison); thresholds come from the [quality.flags] config table
+FLAG_RULES: dict[str, tuple[str, str]] = {
+    "mt:latin-leftovers": ("mt.latin_words", ">="),
+    "mt:untranslated-ui": ("mt.untranslated_ui", ">="),
+    "mt:wrong-quotes": ("mt.wrong_quotes", ">="),
+    "mt:latin-comma": ("mt.latin_comma", ">="),
+    "mt:translated-placeholder": ("mt.placeholder", ">="),
+    "mt:calque": ("mt.calque", ">="),
+    "mt:foreign-byline": ("mt.foreign_byline", ">="),
+    "mt:postposed-attribution": ("mt.postposed_attribution", ">="),
+    "mt:language-mix": ("mt.line_language_mix", ">="),
+    "near:later-copy": ("near.later_copy", ">="),
+    "near:first-publisher": ("near.first_publisher", ">="),
+    "near:contained": ("near.containment", ">="),
+    "text:short": ("text.words", "<"),
+    "text:few-stopwords": ("text.stopword_density", "<"),
+    "text:duplicate-lines": ("text.dup_line_share", ">="),
+    "text:repeated-ngrams": ("text.dup_5gram_share", ">="),
+    "text:unpunctuated-lines": ("text.punct_line_end", "<"),
+    "text:symbols": ("text.symbol_ratio", ">="),
+    "text:non-letters": ("text.nonletter_ratio", ">="),
+}
+_OPS = {">=": operator.ge, "<": operator.lt}
+
+
+@dataclass
+class SignalSettings:
+    """How signals are measured; mirrors the scalar keys of the [quality] config section."""
+
+    sample_chars: int = 2000
+    seed: int = 0
+    line_min_letters: int = 40
+    line_max_lines: int = 20
+    flags: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Signals:
+    """One document's numeric signals, the evidence behind them, and the named flags they raise."""
+
+    lang: str | None
+    values: dict[str, float]
+    evidence: list[str]
+    flags: list[str]
+
+
+def strip_values(doc: Document) -> dict[str, float]:
+    """The strip.* values from the signals and removals the strip stage recorded on `doc`."""
+    values = {name: float(sum(1 for s in doc.signals if s.startswith(prefixes)))
+              for name, prefixes in _STRIP_PREFIXES.items()}
+    original = len(doc.original_text or "")
+    removed = sum(r.end - r.start for r in doc.removed)
+    values["strip.removed_share"] = removed / original if original else 0.0
+    return values
+
+
+def raised_flags(values: dict[str, float], lang: str | None, thresholds: dict[str, float]) -> list[str]:
+    """The named flags whose threshold the values pass (stopword flags only where a list exists)."""
+    out = []
+    for flag, (name, op) in FLAG_RULES.items():
+        if flag not in thresholds or name not in values:
+            continue
+        if flag == "text:few-stopwords" and not values.get("text.has_stopword_list"):
+            continue
+        if _OPS[op](values[name], thresholds[flag]):
+            out.append(flag)
+    return out
+
+
+def compute_signals(doc: Document, near: NearFacts | None, settings: SignalSettings) -> Signals:
+    """Every numeric signal of one document (cleaned text, original text, strip findings, neighbours)."""
+    lang = document_language(doc.text or doc.original_text or "", doc.lang, settings.sample_chars, settings.seed)
+    original = doc.original_text or doc.text
+    values: dict[str, float] = {}
+    values.update(strip_values(doc))
+    values.update((near or NearFacts(1, doc.duplicate_of is not None, False, 0.0, None)).values())
+    values.update(text_statistics(doc.text, lang))
+    mt_values, evidence = mt_indicators(doc.text, original, lang)
+    values.update(mt_values)
+    values["mt.line_language_mix"] = line_language_mix(
+        doc.text, lang, min_letters=settings.line_min_letters, max_lines=settings.line_max_lines, seed=settings.seed)
+    values["mt.text_language_mix"] = text_language_mix(doc.text, sample_chars=settings.sample_chars, seed=settings.seed)
+    flags = raised_flags(values, lang, settings.flags)
+    if near is not None and near.contained_in and "near:contained" in flags:
+        evidence.append(f"{near.containment:.0%} of its 5-grams appear in earlier document {near.contained_in}")
+    return Signals(lang=lang, values={name: values[name] for name in SIGNALS}, evidence=evidence, flags=flags)
