@@ -23,8 +23,10 @@ install-test: $(VENV)/.installed-test
 
 run: install
 	@mkdir -p $(OUT)
-	$(BIN)/dedupe clean fixtures/sample/corpus.jsonl -o $(OUT)/cleaned.jsonl
-	@echo "outputs: $(OUT)/cleaned.jsonl"
+	$(BIN)/dedupe filter fixtures/sample/corpus.jsonl -o $(OUT)/kept.jsonl --rejects $(OUT)/rejects.jsonl \
+		--report $(OUT)/report.json
+	$(BIN)/dedupe clusters fixtures/sample/corpus.jsonl -o $(OUT)/clusters.jsonl --quiet
+	@echo "outputs: $(OUT)/kept.jsonl $(OUT)/rejects.jsonl $(OUT)/clusters.jsonl $(OUT)/report.json"
 
 test: install-test
 	$(BIN)/python -m pytest

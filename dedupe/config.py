@@ -77,6 +77,15 @@ class IndexConfig:
 @dataclass
 class WorkersConfig:
     count: int
+    chunk_docs: int
+    min_parallel_docs: int
+
+
+@dataclass
+class FilterConfig:
+    batch_docs: int
+    classify: bool
+    report_clusters: int
 
 
 @dataclass
@@ -117,6 +126,7 @@ class Config:
     keep_policy: KeepPolicyConfig
     index: IndexConfig
     workers: WorkersConfig
+    filter: FilterConfig
     quality: QualityConfig
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -143,6 +153,7 @@ _SECTIONS: dict[str, type] = {
     "keep_policy": KeepPolicyConfig,
     "index": IndexConfig,
     "workers": WorkersConfig,
+    "filter": FilterConfig,
 }
 
 

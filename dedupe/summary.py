@@ -8,6 +8,8 @@ from typing import Any
 
 from dedupe.document import Document
 
+LABELLED = 0.5  # a label counts as given in the summary at this probability
+
 
 @dataclass
 class RunSummary:
@@ -21,6 +23,7 @@ class RunSummary:
     chars_in: int = 0
     chars_removed: int = 0
     signals: Counter[str] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)  # documents with each label at p >= LABELLED
 
     def add(self, doc: Document) -> None:
         """Count one document after every stage has run."""
@@ -35,6 +38,7 @@ class RunSummary:
             self.removals[removal.category] += 1
             self.chars_removed += removal.end - removal.start
         self.signals.update(doc.signals)
+        self.labels.update(label for label, p in doc.labels.items() if p >= LABELLED)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +50,7 @@ class RunSummary:
             "chars_in": self.chars_in,
             "chars_removed": self.chars_removed,
             "signals": dict(sorted(self.signals.items())),
+            "labelled": dict(sorted(self.labels.items())),
         }
 
     def lines(self) -> list[str]:

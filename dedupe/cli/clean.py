@@ -19,22 +19,13 @@ from dedupe.summary import RunSummary
 @options.input_arguments
 @click.option("-o", "--output", required=True, help="Cleaned records: .jsonl, .jsonl.gz, .jsonl.zst, .parquet or - for stdout.")
 @click.option("--rejects", default=None, help="Where unreadable records go under --on-error skip (default: the output).")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra rule pack folder (repeatable).")
-@click.option("--disable", multiple=True, help="Rule id or pack name to turn off (repeatable).")
-@click.option("--no-learned", is_flag=True, help="Do not strip chrome lines learned from the batch.")
+@options.strip_options
 @click.option("--explain", is_flag=True, help="Print every removal: document, rule, category, text.")
 @options.common_options
 def command(inputs: tuple[str, ...], output: str, rejects: str | None, rules_dirs: tuple[str, ...],
             disable: tuple[str, ...], no_learned: bool, explain: bool, **params: object) -> None:
     """Strip ad slots, forum, site and wire chrome from INPUT... and write the cleaned records."""
-    overrides: dict = {"strip": {}}
-    if rules_dirs:
-        overrides["strip"]["rules_dirs"] = list(rules_dirs)
-    if disable:
-        overrides["strip"]["disable"] = list(disable)
-    if no_learned:
-        overrides["strip"]["learned"] = {"enabled": False}
-    cfg = options.load_settings(params, overrides)
+    cfg = options.load_settings(params, options.strip_overrides(rules_dirs, disable, no_learned))
     fields = FieldMap.from_config(cfg.input)
     rules = RuleSet.load(cfg.strip.rules_dirs, cfg.strip.disable)
     stages = [LanguageDetector(cfg.lang.sample_chars, cfg.lang.seed, cfg.lang.script_share), Stripper(rules)]

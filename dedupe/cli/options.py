@@ -107,3 +107,23 @@ def progress(iterable: Iterable[T], quiet: bool = False, desc: str = "", total: 
     from tqdm import tqdm
 
     yield from tqdm(iterable, desc=desc or None, total=total, file=stream, unit=" docs", dynamic_ncols=True, leave=False)
+
+
+def strip_options(func: F) -> F:
+    """--rules, --disable and --no-learned, shared by the commands that strip."""
+    func = click.option("--no-learned", is_flag=True, help="Do not strip chrome lines learned from the batch.")(func)
+    func = click.option("--disable", multiple=True, help="Rule id or pack name to turn off (repeatable).")(func)
+    return click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+                        help="Extra rule pack folder (repeatable).")(func)
+
+
+def strip_overrides(rules_dirs: tuple[str, ...], disable: tuple[str, ...], no_learned: bool) -> dict[str, Any]:
+    """The [strip] settings given by strip_options."""
+    section: dict[str, Any] = {}
+    if rules_dirs:
+        section["rules_dirs"] = list(rules_dirs)
+    if disable:
+        section["disable"] = list(disable)
+    if no_learned:
+        section["learned"] = {"enabled": False}
+    return {"strip": section} if section else {}

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -106,17 +107,37 @@ class SQLiteIndex:
             )
 
     class _Tx:
+        """One batch's writes: a transaction of its own, or a savepoint inside a held run."""
+
         def __init__(self, conn: sqlite3.Connection) -> None:
             self.conn = conn
 
         def __enter__(self) -> None:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.nested = self.conn.in_transaction
+            self.conn.execute("SAVEPOINT batch" if self.nested else "BEGIN IMMEDIATE")
 
         def __exit__(self, exc_type, exc, tb) -> None:
-            self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+            if self.nested:
+                if exc_type is not None:
+                    self.conn.execute("ROLLBACK TO batch")
+                self.conn.execute("RELEASE batch")
+            else:
+                self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
     def _transaction(self) -> _Tx:
         return self._Tx(self.conn)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold every batch added inside the block in one transaction, committed when the block ends
+        cleanly and rolled back otherwise: `dedupe filter` commits the index only after its outputs."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
 
     # lookups -------------------------------------------------------------------------------
 

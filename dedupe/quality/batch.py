@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from dedupe.document import Document
-from dedupe.quality.context import batch_near_facts
+from dedupe.quality.context import NearFacts, batch_near_facts
 from dedupe.quality.features import HashingSettings, char_matrix, numeric_row
 from dedupe.quality.signals import SignalSettings, Signals, compute_signals
 
@@ -23,9 +23,14 @@ class BatchFeatures:
 
 
 def batch_features(docs: list[Document], signal_settings: SignalSettings, hashing: HashingSettings,
-                   *, ngram: int = 5, sample_mod: int = 4) -> BatchFeatures:
-    """Signals of every document, their near-duplicate context taken from the batch itself."""
-    facts = batch_near_facts(docs, ngram=ngram, sample_mod=sample_mod)
+                   *, ngram: int = 5, sample_mod: int = 4, facts: list[NearFacts] | None = None) -> BatchFeatures:
+    """Signals of every document, their near-duplicate context taken from the batch itself.
+
+    `facts` given: the near-duplicate context was computed on a larger batch (a worker process
+    labels one slice of it), so the slice is not its own context.
+    """
+    if facts is None:
+        facts = batch_near_facts(docs, ngram=ngram, sample_mod=sample_mod)
     signals = [compute_signals(doc, fact, signal_settings) for doc, fact in zip(docs, facts)]
     numeric = np.array([numeric_row(s.values, s.lang) for s in signals], dtype=np.float64).reshape(len(docs), -1)
     return BatchFeatures(signals, numeric, char_matrix([d.text for d in docs], hashing))

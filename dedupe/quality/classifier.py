@@ -16,6 +16,7 @@ from dedupe.config import QualityConfig, load_config
 from dedupe.document import Document
 from dedupe.errors import ConfigError
 from dedupe.quality.batch import batch_features
+from dedupe.quality.context import NearFacts, batch_near_facts
 from dedupe.quality.explain import explain
 from dedupe.quality.model import QualityModel
 from dedupe.quality.signals import SignalSettings
@@ -52,12 +53,17 @@ class Classifier:
                               "rebuild it with scripts/train_default_model.py")
         return cls(QualityModel.load(chosen), cfg)
 
-    def classify(self, docs: list[Document]) -> list[Document]:
-        """Label a list of documents in place (they are each other's near-duplicate context)."""
+    def near_facts(self, docs: list[Document]) -> list[NearFacts]:
+        """The near-duplicate context of each document within `docs` (containment, first publisher)."""
+        return batch_near_facts(docs, ngram=self.cfg.containment_ngram, sample_mod=self.cfg.containment_sample_mod)
+
+    def classify(self, docs: list[Document], facts: list[NearFacts] | None = None) -> list[Document]:
+        """Label a list of documents in place (they are each other's near-duplicate context, unless
+        `facts` from `near_facts` on a larger batch are given)."""
         if not docs:
             return docs
         feats = batch_features(docs, self.settings, self.model.hashing, ngram=self.cfg.containment_ngram,
-                               sample_mod=self.cfg.containment_sample_mod)
+                               sample_mod=self.cfg.containment_sample_mod, facts=facts)
         for start in range(0, len(docs), self.chunk):
             stop = min(start + self.chunk, len(docs))
             probs = self.model.predict(feats.numeric[start:stop], feats.chars[start:stop])

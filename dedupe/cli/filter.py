@@ -1,0 +1,136 @@
+"""`dedupe filter`: the pre-ingest gate. Every input document lands in exactly one of KEPT and REJECTS."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import click
+
+from dedupe.cli import options
+from dedupe.config import Config, as_dict
+from dedupe.errors import ConfigError
+from dedupe.filtering import FilterJob, run_index
+from dedupe.io import FieldMap, open_outputs, read_documents
+from dedupe.io.atomic import AtomicFile
+from dedupe.summary import RunSummary
+from dedupe.workers import Workers, worker_count
+
+
+@click.command(name="filter")
+@options.input_arguments
+@click.option("-o", "--output", required=True, help="Kept records: .jsonl, .jsonl.gz, .jsonl.zst, .parquet or - for stdout.")
+@click.option("--rejects", required=True, help="Rejected records, each with dedupe.reasons (same formats).")
+@click.option("--index", "index_path", default=None, help="Persistent SQLite index: checked, and grown with the kept documents.")
+@click.option("--report", default=None, help="Write the run's figures and largest clusters as JSON here.")
+@click.option("--reject-label", "reject_labels", multiple=True, metavar="LABEL[=P]",
+              help="Reject documents whose LABEL probability is at least P (default [quality] reject_probability). Repeatable.")
+@click.option("--no-classify", is_flag=True, help="Skip the classifier (no labels; faster).")
+@click.option("--model", default=None, type=click.Path(dir_okay=False), help="Model file from `dedupe train` (default: the packaged one).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: [workers] count, 0 = all cores).")
+@click.option("--batch-docs", type=int, default=None, help="Documents held in memory at once (default: [filter] batch_docs).")
+@click.option("--threshold", type=float, default=None, help="Near-duplicate Jaccard threshold (default: [near] threshold).")
+@options.strip_options
+@options.common_options
+def command(inputs: tuple[str, ...], output: str, rejects: str, index_path: str | None, report: str | None,
+            reject_labels: tuple[str, ...], no_classify: bool, model: str | None, workers: int | None,
+            batch_docs: int | None, threshold: float | None, rules_dirs: tuple[str, ...], disable: tuple[str, ...],
+            no_learned: bool, **params: Any) -> None:
+    """Strip, find exact and near duplicates (in the batch and against --index), label, and decide.
+
+    Kept documents go to OUTPUT; rejected ones to REJECTS with their reasons (exact_duplicate,
+    near_duplicate, unreadable, label:<name>). The summary says how many of each.
+    """
+    overrides = options.strip_overrides(rules_dirs, disable, no_learned)
+    if threshold is not None:
+        overrides["near"] = {"threshold": threshold}
+    if batch_docs is not None:
+        overrides["filter"] = {"batch_docs": batch_docs}
+    cfg = options.load_settings(params, overrides)
+    _check_settings(cfg, workers)
+    if report and not os.path.isdir(os.path.dirname(os.path.abspath(report))):
+        raise ConfigError(f"{report}: cannot write the report: its folder does not exist")
+    classify = cfg.filter.classify and not no_classify
+    thresholds = _reject_thresholds(reject_labels, classify, cfg)
+    fields = FieldMap.from_config(cfg.input)
+    out = sys.stderr if output == "-" or rejects == "-" else sys.stdout
+
+    summary = RunSummary()
+    docs = read_documents(list(inputs), fields, on_error=cfg.input.on_error, max_chars=cfg.input.max_chars)
+    with Workers(cfg, worker_count(workers, cfg.workers.count), classify, model) as pool, \
+            run_index(index_path or cfg.index.path, cfg) as index:
+        job = FilterJob(cfg, index, pool, reject_labels=thresholds, learned=cfg.strip.learned.enabled)
+        with open_outputs(output, rejects, text_field=fields.text_field) as (kept_out, rejects_out):
+            for doc in options.progress(job.run(docs), quiet=params.get("quiet", False), desc="filter"):
+                summary.add(doc)
+                (rejects_out if doc.decision == "reject" else kept_out).write(doc)
+    if report:
+        _write_report(report, summary, job, cfg, inputs, output, rejects, index_path, thresholds)
+    for line in run_lines(summary, job, cfg):
+        click.echo(line, file=out)
+    where = f"kept: {output}  rejects: {rejects}"
+    where += f"  index: {index_path}" if index_path else ""
+    where += f"  report: {report}" if report else ""
+    click.echo(where, file=out)
+
+
+def _check_settings(cfg: Config, workers: int | None) -> None:
+    if workers is not None and workers < 0:
+        raise ConfigError(f"--workers {workers}: must be 0 (all cores) or more")
+    if cfg.filter.batch_docs < 1:
+        raise ConfigError(f"batch_docs {cfg.filter.batch_docs}: must be at least 1")
+    if not 0.0 < cfg.near.threshold <= 1.0:
+        raise ConfigError(f"threshold {cfg.near.threshold}: must be above 0 and at most 1")
+
+
+def _reject_thresholds(specs: tuple[str, ...], classify: bool, cfg: Config) -> dict[str, float]:
+    """--reject-label values as {label: probability}; they need the classifier."""
+    from dedupe.quality import parse_reject_label
+
+    if specs and not classify:
+        raise ConfigError("--reject-label needs the classifier: drop --no-classify (or [filter] classify = false)")
+    return dict(parse_reject_label(spec, cfg.quality.reject_probability) for spec in specs)
+
+
+def run_lines(summary: RunSummary, job: FilterJob, cfg: Config) -> list[str]:
+    """The summary printed at the end of a run: documents, reasons, clusters, LSH settings."""
+    lines = summary.lines()
+    largest = job.clusters.largest(1)
+    biggest = f"  largest: {largest[0]['size']} ({largest[0]['cluster']})" if largest else ""
+    in_clusters = sum(len(m) for m in job.clusters.members.values())
+    lines.append(f"clusters: {len(job.clusters)} with {in_clusters} duplicates{biggest}")
+    lines.append(f"LSH: {job.bands} bands x {job.rows} rows, threshold {cfg.near.threshold}, "
+                 f"{cfg.near.num_perm} permutations, {cfg.near.shingle} {cfg.near.ngram}-grams")
+    labelled = {label: n for label, n in summary.labels.items() if n}
+    if labelled:
+        lines.append("labelled (p >= 0.5): " + "  ".join(f"{k}: {v}" for k, v in sorted(labelled.items())))
+    return lines
+
+
+def _write_report(path: str, summary: RunSummary, job: FilterJob, cfg: Config, inputs: tuple[str, ...],
+                  output: str, rejects: str, index_path: str | None, thresholds: dict[str, float]) -> None:
+    """The run as one JSON object, written atomically."""
+    report = {
+        "inputs": list(inputs),
+        "outputs": {"kept": output, "rejects": rejects, "index": index_path},
+        "summary": summary.to_dict(),
+        "near": job.totals.to_dict() | {"bands": job.bands, "rows": job.rows, "threshold": cfg.near.threshold,
+                                        "num_perm": cfg.near.num_perm},
+        "clusters": {"count": len(job.clusters), "largest": job.clusters.largest(cfg.filter.report_clusters)},
+        "reject_labels": thresholds,
+        "settings": {"near": as_dict(cfg.near), "keep_policy": as_dict(cfg.keep_policy), "filter": as_dict(cfg.filter)},
+    }
+    write_json(path, report)
+
+
+def write_json(path: str, data: Any) -> None:
+    """`data` as indented JSON at `path` (temporary file, then rename)."""
+    target = AtomicFile(path)
+    try:
+        target.stream.write(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+        target.commit()
+    except BaseException:
+        target.abort()
+        raise

@@ -1,0 +1,178 @@
+"""The filter job: documents in batches through language, strip, learned chrome, near-duplicates
+(batch and index), classifier and the keep/reject decision.
+
+Memory is bounded by the batch: each batch is checked against itself and against the index of
+every document kept before it (the user's `--index`, or a temporary one for this run), so a
+copy in batch 9 of a story kept in batch 1 is still caught. Inside a batch the keep policy
+chooses the representative; across batches the document seen first stays, as a pre-ingest
+filter in front of a store must.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+import numpy as np
+
+from dedupe.config import Config
+from dedupe.document import Document
+from dedupe.index import open_index
+from dedupe.near import band_keys, find_clusters, index_settings, lsh_params
+from dedupe.near.signer import Signer
+from dedupe.reasons import label_reason
+from dedupe.strip import LearnedChrome
+from dedupe.workers import Workers
+
+
+@dataclass
+class NearTotals:
+    """The near-duplicate counters of a whole run, summed over its batches."""
+
+    batches: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    index_duplicates: int = 0
+    candidate_pairs: int = 0
+    verified_pairs: int = 0
+    added_to_index: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def _brief(doc: Document) -> dict[str, Any]:
+    """What a cluster line says of one document."""
+    return {"id": doc.id, "source": doc.source, "url": doc.url, "published": doc.published}
+
+
+@dataclass
+class ClusterLog:
+    """Every cluster of more than one document seen in the run, built up batch by batch."""
+
+    representatives: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> brief (when seen in this run)
+    members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # representative id -> member lines
+
+    def add(self, docs: list[Document]) -> None:
+        """Record the duplicates of one batch under their representatives (input order)."""
+        briefs = {d.id: d for d in docs if d.cluster is not None and d.cluster.size > 1 and d.duplicate_of is None}
+        for doc in docs:
+            if doc.duplicate_of is None or doc.cluster is None:
+                continue
+            rep = doc.duplicate_of
+            if rep not in self.representatives:
+                self.representatives[rep] = _brief(briefs[rep]) if rep in briefs else {"id": rep, "earlier": True}
+            line = _brief(doc) | {"similarity": doc.cluster.similarity, "reason": doc.reasons[0]}
+            self.members.setdefault(rep, []).append(line)
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def clusters(self) -> Iterator[dict[str, Any]]:
+        """One record per cluster, in order of first appearance."""
+        for rep, members in self.members.items():
+            yield {"cluster": rep, "size": 1 + len(members), "representative": self.representatives[rep], "members": members}
+
+    def largest(self, n: int) -> list[dict[str, Any]]:
+        """The n largest clusters (ties: first seen first)."""
+        ordered = sorted(self.clusters(), key=lambda c: -c["size"])
+        return ordered[:n]
+
+
+def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    it = iter(docs)
+    while batch := list(islice(it, max(1, size))):
+        yield batch
+
+
+class FilterJob:
+    """Runs every stage over documents batch by batch and decides keep or reject for each.
+
+    `index` is an open index (persistent or temporary) that kept documents are added to;
+    `reject_labels` maps a classifier label to the probability at or above which it rejects.
+    """
+
+    def __init__(self, cfg: Config, index: Any, workers: Workers, *, reject_labels: dict[str, float] | None = None,
+                 learned: bool = True) -> None:
+        self.cfg = cfg
+        self.index = index
+        self.workers = workers
+        self.classify = workers.local.classifier is not None
+        self.reject_labels = dict(reject_labels or {})
+        self.learned = LearnedChrome(cfg.strip.learned) if learned and cfg.strip.learned.enabled else None
+        self.signer = Signer(cfg.near)
+        self.bands, self.rows = lsh_params(cfg.near.threshold, cfg.near.num_perm)
+        self.totals = NearTotals()
+        self.clusters = ClusterLog()
+
+    def run(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Every input document once, in input order, with its decision made."""
+        for batch in _batches(docs, self.cfg.filter.batch_docs):
+            yield from self._batch(batch)
+
+    def _batch(self, batch: list[Document]) -> list[Document]:
+        live = self.workers.prepare([d for d in batch if d.error is None])
+        if self.learned is not None:
+            chrome = self.learned.learn(live)
+            for doc in live:
+                self.learned.apply(doc, chrome)
+        sigs, exact_keys, kinds = self.signer.sign_with_keys([d.text for d in live])
+        result = find_clusters(live, self.cfg.near, self.cfg.keep_policy, index=self.index, update_index=False,
+                               signed=(sigs, exact_keys, kinds))
+        if self.classify and live:
+            facts = self.workers.local.classifier.near_facts(live)
+            live = self.workers.classify(live, facts)
+        self._decide(live)
+        self._remember(live, sigs, exact_keys, kinds)
+        self._count(result)
+        self.clusters.add(live)
+        by_order = {d.input_order: d for d in live}
+        return [by_order.get(d.input_order, d) for d in batch]
+
+    def _decide(self, docs: list[Document]) -> None:
+        """Reject documents whose label probability reaches its --reject-label threshold."""
+        for doc in docs:
+            for label, p in self.reject_labels.items():
+                if doc.labels.get(label, 0.0) >= p:
+                    doc.reject(label_reason(label))
+
+    def _remember(self, docs: list[Document], sigs: np.ndarray, exact_keys: np.ndarray, kinds: list[str]) -> None:
+        """Add the batch's kept documents (those with any token) to the index, in one transaction."""
+        kept = [i for i, d in enumerate(docs) if d.decision != "reject" and kinds[i] != "empty"]
+        if not kept:
+            return
+        keys = band_keys(sigs[kept], self.bands, self.rows)
+        self.totals.added_to_index += self.index.add_batch(
+            (docs[i].id, int(exact_keys[i]), sigs[i], keys[k]) for k, i in enumerate(kept))
+
+    def _count(self, result: Any) -> None:
+        t = self.totals
+        t.batches += 1
+        t.exact_duplicates += result.exact_duplicates
+        t.near_duplicates += result.near_duplicates
+        t.index_duplicates += result.index_duplicates
+        t.candidate_pairs += result.candidate_pairs
+        t.verified_pairs += result.verified_pairs
+
+
+@contextmanager
+def run_index(path: str | None, cfg: Config) -> Iterator[Any]:
+    """The index a run checks and grows: the one at `path`, or a temporary one deleted afterwards.
+
+    Everything the run adds is held in one transaction that commits only when the block ends
+    cleanly, so an index never holds documents whose outputs were not written.
+    """
+    settings = index_settings(cfg.near)
+    with ExitStack() as stack:
+        if not path:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="dedupe-index-"))
+            path = os.path.join(tmp, "run.sqlite")
+        index = open_index(path, settings, cfg.index.backend)
+        stack.callback(index.close)
+        with index.held():
+            yield index
