@@ -57,6 +57,8 @@ class RunSummary:
         """The summary as short human-readable lines."""
         share = self.chars_removed / self.chars_in if self.chars_in else 0.0
         out = [f"documents: {self.documents}  kept: {self.kept}  rejected: {self.rejected}"]
+        if sum(self.reasons.values()) > self.rejected:
+            out[0] += "  (a document can have several reasons)"
         for reason, count in sorted(self.reasons.items()):
             out.append(f"  rejected {reason}: {count}")
         total = sum(self.removals.values())
