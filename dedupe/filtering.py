@@ -30,20 +30,8 @@ from dedupe.strip import LearnedChrome
 from dedupe.workers import Workers
 
 
-@dataclass
-class NearTotals:
-    """The near-duplicate counters of a whole run, summed over its batches."""
-
-    batches: int = 0
-    exact_duplicates: int = 0
-    near_duplicates: int = 0
-    index_duplicates: int = 0
-    candidate_pairs: int = 0
-    verified_pairs: int = 0
-    added_to_index: int = 0
-
-    def to_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
+# the counters of ClusterResult that add up over the batches of a run
+TOTALLED = ("documents", "exact_duplicates", "near_duplicates", "index_duplicates", "candidate_pairs", "verified_pairs")
 
 
 def _brief(doc: Document) -> dict[str, Any]:
@@ -107,7 +95,7 @@ class FilterJob:
         self.learned = LearnedChrome(cfg.strip.learned) if learned and cfg.strip.learned.enabled else None
         self.signer = Signer(cfg.near)
         self.bands, self.rows = lsh_params(cfg.near.threshold, cfg.near.num_perm)
-        self.totals = NearTotals()
+        self.totals: dict[str, int] = dict.fromkeys(("batches", *TOTALLED, "added_to_index"), 0)
         self.clusters = ClusterLog()
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
@@ -147,17 +135,13 @@ class FilterJob:
         if not kept:
             return
         keys = band_keys(sigs[kept], self.bands, self.rows)
-        self.totals.added_to_index += self.index.add_batch(
+        self.totals["added_to_index"] += self.index.add_batch(
             (docs[i].id, int(exact_keys[i]), sigs[i], keys[k]) for k, i in enumerate(kept))
 
     def _count(self, result: Any) -> None:
-        t = self.totals
-        t.batches += 1
-        t.exact_duplicates += result.exact_duplicates
-        t.near_duplicates += result.near_duplicates
-        t.index_duplicates += result.index_duplicates
-        t.candidate_pairs += result.candidate_pairs
-        t.verified_pairs += result.verified_pairs
+        self.totals["batches"] += 1
+        for name in TOTALLED:
+            self.totals[name] += getattr(result, name)
 
 
 @contextmanager

@@ -116,7 +116,7 @@ def _write_report(path: str, summary: RunSummary, job: FilterJob, cfg: Config, i
         "inputs": list(inputs),
         "outputs": {"kept": output, "rejects": rejects, "index": index_path},
         "summary": summary.to_dict(),
-        "near": job.totals.to_dict() | {"bands": job.bands, "rows": job.rows, "threshold": cfg.near.threshold,
+        "near": job.totals | {"bands": job.bands, "rows": job.rows, "threshold": cfg.near.threshold,
                                         "num_perm": cfg.near.num_perm},
         "clusters": {"count": len(job.clusters), "largest": job.clusters.largest(cfg.filter.report_clusters)},
         "reject_labels": thresholds,
