@@ -34,10 +34,11 @@ def build(path: Path, docs: int, batch_file: Path, seed: int) -> dict:
 
     from dedupe.config import load_config
     from dedupe.index import open_index
-    from dedupe.near import Signer, band_keys, index_settings, lsh_params
+    from dedupe.near import Signer, band_keys, index_settings
+    from dedupe.near.settings import lsh_shape
 
     near = load_config().near
-    bands, rows = lsh_params(near.threshold, near.num_perm)
+    bands, rows = lsh_shape(near)
     signer = Signer(near)
     gen = CorpusGenerator(docs, 0.0, seed, include_seeds=False)
     rng = random.Random(seed + 1)

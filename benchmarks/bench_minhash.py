@@ -70,11 +70,12 @@ def worker(engine: str, task: str, docs: int, seed: int, stream: bool, repeat: i
 
     from dedupe.config import load_config
     from dedupe.document import Document
-    from dedupe.near import Signer, find_clusters, lsh_params
+    from dedupe.near import Signer, find_clusters
+    from dedupe.near.settings import lsh_shape
 
     cfg = load_config()
     near = cfg.near
-    bands, rows = lsh_params(near.threshold, near.num_perm)
+    bands, rows = lsh_shape(near)
     gen = CorpusGenerator(docs, 0.1, seed)
     out: dict = {"engine": engine, "task": task, "docs": docs}
     if stream:
@@ -138,7 +139,7 @@ def worker(engine: str, task: str, docs: int, seed: int, stream: bool, repeat: i
             shingles = ([s.encode("utf-8") for s in _python_shingles(t, near.ngram)] for t in texts)
             hashes = list(MinHash.generator(shingles, num_perm=near.num_perm, seed=near.seed))
             if task == "detect":
-                lsh = MinHashLSH(threshold=near.threshold, num_perm=near.num_perm)
+                lsh = MinHashLSH(threshold=near.threshold, num_perm=near.num_perm, params=(bands, rows))
                 with lsh.insertion_session() as session:
                     for i, m in enumerate(hashes):
                         session.insert(i, m)

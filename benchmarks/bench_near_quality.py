@@ -24,7 +24,9 @@ from corpus import SHARED, CorpusGenerator, seed_texts  # noqa: E402
 
 from dedupe.config import load_config  # noqa: E402
 from dedupe.document import Document  # noqa: E402
-from dedupe.near import Signer, find_clusters, lsh_params  # noqa: E402
+from dedupe.near import Signer, find_clusters  # noqa: E402
+from dedupe.near.settings import lsh_shape  # noqa: E402
+from dedupe.near.verify import MatchRule, estimate_containment  # noqa: E402
 from dedupe.text import normalise, tokens, word_shingles  # noqa: E402
 
 
@@ -79,6 +81,13 @@ def seeds_pairwise(near) -> tuple[float, float]:
     return est, exact
 
 
+def _matched(rule: MatchRule, signed) -> bool:
+    """The product's decision for the pair of rows 0 and 1: Jaccard, or containment at a close length."""
+    jaccard = np.array([(signed.signatures[0] == signed.signatures[1]).mean()])
+    cont = estimate_containment(jaccard, signed.sizes[:1], signed.sizes[1:])
+    return bool(rule.decide_sizes(jaccard, cont, signed.sizes[:1], signed.sizes[1:])[0])
+
+
 def reuse_en(near) -> dict[str, tuple[int, float, float, float]]:
     """Per category: count, share flagged as near-duplicate of its source, mean similarity, mean containment."""
     base = SHARED / "data" / "reuse-en"
@@ -86,18 +95,20 @@ def reuse_en(near) -> dict[str, tuple[int, float, float, float]]:
     read = lambda name: (base / name).read_text(encoding="utf-8", errors="replace")  # noqa: E731
     sources = {r["Task"]: read(r["File"]) for r in rows if r["Category"] == "orig"}
     signer = Signer(near)
+    rule = MatchRule.from_config(near)
     out = {}
     for cat in ("cut", "light", "heavy", "non"):
-        sims, conts = [], []
+        sims, conts, flags = [], [], []
         for r in rows:
             if r["Category"] != cat:
                 continue
-            a, b = signer.sign_many([read(r["File"]), sources[r["Task"]]])
-            sims.append(float((a == b).mean()))
+            signed = signer.sign_all([read(r["File"]), sources[r["Task"]]])
+            sims.append(float((signed.signatures[0] == signed.signatures[1]).mean()))
+            flags.append(bool(_matched(rule, signed)))
             sa = set(word_shingles(tokens(normalise(read(r["File"]))), near.ngram))
             sb = set(word_shingles(tokens(normalise(sources[r["Task"]])), near.ngram))
             conts.append(len(sa & sb) / len(sa) if sa else 0.0)
-        flagged = float(np.mean([s >= near.threshold for s in sims]))
+        flagged = float(np.mean(flags))
         out[cat] = (len(sims), flagged, float(np.mean(sims)), float(np.mean(conts)))
     return out
 
@@ -111,15 +122,16 @@ def arabic_news_pairs(near) -> dict[str, tuple[int, int]]:
             rec = json.loads(line)
             texts[rec["id"]] = rec["text"]
     signer = Signer(near)
+    rule = MatchRule.from_config(near)
     groups: dict[str, list[bool]] = {}
     with (base / "pairs.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             a, b = row["pair_id"].split("_")
             if a not in texts or b not in texts:
                 continue
-            sa, sb = signer.sign_many([texts[a], texts[b]])
+            signed = signer.sign_all([texts[a], texts[b]])
             group = "containment5 >= 0.3 (shared agency copy)" if float(row["containment5"]) >= 0.3 else "containment5 < 0.3"
-            groups.setdefault(group, []).append(float((sa == sb).mean()) >= near.threshold)
+            groups.setdefault(group, []).append(bool(_matched(rule, signed)))
     return {g: (len(v), sum(v)) for g, v in sorted(groups.items())}
 
 
@@ -137,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
         near.threshold = args.threshold
     if args.num_perm is not None:
         near.num_perm = args.num_perm
-    bands, rows = lsh_params(near.threshold, near.num_perm)
+    bands, rows = lsh_shape(near)
     print(f"settings: num_perm={near.num_perm} threshold={near.threshold} bands={bands} rows={rows} scheme={near.scheme} ngram={near.ngram}\n")
 
     q = injected(args.docs, args.dup_rate, args.seed, near, cfg.keep_policy)

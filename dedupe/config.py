@@ -58,6 +58,9 @@ class NearConfig:
     seed: int
     scheme: str
     min_words_for_word_shingles: int
+    containment: float
+    containment_min_ratio: float
+    lsh_recall_weight: float
     verify_exact: bool
     ta_marbuta: bool
     sign_batch_docs: int

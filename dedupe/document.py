@@ -27,10 +27,14 @@ class Cluster:
     id: str
     size: int
     representative: str
-    similarity: float
+    similarity: float  # estimated Jaccard with the representative
+    containment: float | None = None  # estimated share of the shorter text's shingles found in the other
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "size": self.size, "representative": self.representative, "similarity": self.similarity}
+        out = {"id": self.id, "size": self.size, "representative": self.representative, "similarity": self.similarity}
+        if self.containment is not None:
+            out["containment"] = self.containment
+        return out
 
 
 @dataclass

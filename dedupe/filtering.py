@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-import numpy as np
-
 from dedupe.config import Config
 from dedupe.document import Document
 from dedupe.index import open_index
-from dedupe.near import band_keys, find_clusters, index_settings, lsh_params
-from dedupe.near.signer import Signer
+from dedupe.near import band_keys, find_clusters, index_settings
+from dedupe.near.settings import lsh_shape
+from dedupe.near.signer import Signed, Signer
 from dedupe.reasons import label_reason
 from dedupe.strip import LearnedChrome
 from dedupe.workers import Workers
@@ -55,7 +54,8 @@ class ClusterLog:
             rep = doc.duplicate_of
             if rep not in self.representatives:
                 self.representatives[rep] = _brief(briefs[rep]) if rep in briefs else {"id": rep, "earlier": True}
-            line = _brief(doc) | {"similarity": doc.cluster.similarity, "reason": doc.reasons[0]}
+            line = _brief(doc) | {"similarity": doc.cluster.similarity, "containment": doc.cluster.containment,
+                                  "reason": doc.reasons[0]}
             self.members.setdefault(rep, []).append(line)
 
     def __len__(self) -> int:
@@ -94,7 +94,7 @@ class FilterJob:
         self.reject_labels = dict(reject_labels or {})
         self.learned = LearnedChrome(cfg.strip.learned) if learned and cfg.strip.learned.enabled else None
         self.signer = Signer(cfg.near)
-        self.bands, self.rows = lsh_params(cfg.near.threshold, cfg.near.num_perm)
+        self.bands, self.rows = lsh_shape(cfg.near)
         self.totals: dict[str, int] = dict.fromkeys(("batches", *TOTALLED, "added_to_index"), 0)
         self.clusters = ClusterLog()
 
@@ -109,14 +109,14 @@ class FilterJob:
             chrome = self.learned.learn(live)
             for doc in live:
                 self.learned.apply(doc, chrome)
-        sigs, exact_keys, kinds = self.signer.sign_with_keys([d.text for d in live])
+        signed = self.signer.sign_all([d.text for d in live])
         result = find_clusters(live, self.cfg.near, self.cfg.keep_policy, index=self.index, update_index=False,
-                               signed=(sigs, exact_keys, kinds))
+                               signed=signed)
         if self.classify and live:
             facts = self.workers.local.classifier.near_facts(live)
             live = self.workers.classify(live, facts)
         self._decide(live)
-        self._remember(live, sigs, exact_keys, kinds)
+        self._remember(live, signed)
         self._count(result)
         self.clusters.add(live)
         by_order = {d.input_order: d for d in live}
@@ -129,14 +129,15 @@ class FilterJob:
                 if doc.labels.get(label, 0.0) >= p:
                     doc.reject(label_reason(label))
 
-    def _remember(self, docs: list[Document], sigs: np.ndarray, exact_keys: np.ndarray, kinds: list[str]) -> None:
+    def _remember(self, docs: list[Document], signed: Signed) -> None:
         """Add the batch's kept documents (those with any token) to the index, in one transaction."""
-        kept = [i for i, d in enumerate(docs) if d.decision != "reject" and kinds[i] != "empty"]
+        kept = [i for i, d in enumerate(docs) if d.decision != "reject" and signed.kinds[i] != "empty"]
         if not kept:
             return
-        keys = band_keys(sigs[kept], self.bands, self.rows)
+        keys = band_keys(signed.signatures[kept], self.bands, self.rows)
         self.totals["added_to_index"] += self.index.add_batch(
-            (docs[i].id, int(exact_keys[i]), sigs[i], keys[k]) for k, i in enumerate(kept))
+            (docs[i].id, int(signed.exact_keys[i]), signed.signatures[i], keys[k], int(signed.sizes[i]))
+            for k, i in enumerate(kept))
 
     def _count(self, result: Any) -> None:
         self.totals["batches"] += 1

@@ -18,7 +18,8 @@ from dedupe.config import load_config
 from dedupe.document import Document
 from dedupe.errors import ConfigError
 from dedupe.index import open_index
-from dedupe.near import band_keys, find_clusters, index_settings, lsh_params
+from dedupe.near import band_keys, find_clusters, index_settings
+from dedupe.near.settings import lsh_shape
 from dedupe.near.signer import Signer
 from tests.conftest import shared_path
 
@@ -61,8 +62,11 @@ def test_settings_mismatch_is_a_clear_error(tmp_path):
     near, _ = cfgs()
     path = tmp_path / "index.sqlite"
     open_index(path, index_settings(near)).close()
+    bands, rows = lsh_shape(near)
     near.num_perm = 256
-    with pytest.raises(ConfigError, match=r"built with bands=14, num_perm=128, rows=9; this run uses bands=25, num_perm=256, rows=10"):
+    bands2, rows2 = lsh_shape(near)
+    with pytest.raises(ConfigError, match=rf"built with bands={bands}, num_perm=128, rows={rows}; "
+                                          rf"this run uses bands={bands2}, num_perm=256, rows={rows2}"):
         open_index(path, index_settings(near))
     near.num_perm = 128
     near.scheme = "affine64"
@@ -73,7 +77,7 @@ def test_settings_mismatch_is_a_clear_error(tmp_path):
 def _items(near, texts, ids):
     signer = Signer(near)
     sigs, keys, _ = signer.sign_with_keys(texts)
-    bands = band_keys(sigs, *lsh_params(near.threshold, near.num_perm))
+    bands = band_keys(sigs, *lsh_shape(near))
     return [(ids[i], int(keys[i]), sigs[i], bands[i]) for i in range(len(texts))]
 
 
@@ -147,7 +151,8 @@ def test_stats_command(tmp_path):
     result = CliRunner().invoke(cli, ["index", "stats", str(path)])
     assert result.exit_code == 0, result.output
     assert "documents  5" in result.output
-    assert "num_perm = 128" in result.output and "bands = 14" in result.output and "rows = 9" in result.output
+    bands, rows = lsh_shape(near)
+    assert "num_perm = 128" in result.output and f"bands = {bands}" in result.output and f"rows = {rows}" in result.output
     assert "normaliser_version = " in result.output
     size = int(result.output.split("size")[1].split("bytes")[0].replace(",", "").strip())
     assert size > 0

@@ -101,8 +101,10 @@ def run_lines(summary: RunSummary, job: FilterJob, cfg: Config) -> list[str]:
     biggest = f"  largest: {largest[0]['size']} ({largest[0]['cluster']})" if largest else ""
     in_clusters = sum(len(m) for m in job.clusters.members.values())
     lines.append(f"clusters: {len(job.clusters)} with {in_clusters} duplicates{biggest}")
-    lines.append(f"LSH: {job.bands} bands x {job.rows} rows, threshold {cfg.near.threshold}, "
-                 f"{cfg.near.num_perm} permutations, {cfg.near.shingle} {cfg.near.ngram}-grams")
+    near = cfg.near
+    contained = f" or containment {near.containment} (length ratio >= {near.containment_min_ratio})" if near.containment > 0 else ""
+    lines.append(f"LSH: {job.bands} bands x {job.rows} rows; duplicate at Jaccard {near.threshold}{contained}; "
+                 f"{near.num_perm} permutations, {near.shingle} {near.ngram}-grams")
     labelled = {label: n for label, n in summary.labels.items() if n}
     if labelled:
         lines.append("labelled (p >= 0.5): " + "  ".join(f"{k}: {v}" for k, v in sorted(labelled.items())))

@@ -18,7 +18,7 @@ import numpy as np
 
 from dedupe.errors import ConfigError
 
-FORMAT = "dedupe-index-1"
+FORMAT = "dedupe-index-2"  # 2: distinct shingle counts, for containment
 _CHUNK = 500  # SQL parameters per lookup statement
 
 _SCHEMA = """
@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS docs (
     doc_id TEXT NOT NULL,
     exact_key INTEGER NOT NULL,
     signature BLOB NOT NULL,
+    shingles INTEGER NOT NULL,
     batch INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS docs_exact ON docs (exact_key);
@@ -48,6 +49,7 @@ class IndexedDoc:
     n: int
     doc_id: str
     signature: np.ndarray
+    shingles: int = 0  # distinct shingles (0: unknown)
 
 
 class SQLiteIndex:
@@ -178,14 +180,16 @@ class SQLiteIndex:
         for lo in range(0, len(wanted), _CHUNK):
             chunk = wanted[lo : lo + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for n, doc_id, blob in self.conn.execute(f"SELECT n, doc_id, signature FROM docs WHERE n IN ({marks})", chunk):
-                out[n] = IndexedDoc(n, doc_id, np.frombuffer(blob, dtype=self.dtype))
+            rows = self.conn.execute(f"SELECT n, doc_id, signature, shingles FROM docs WHERE n IN ({marks})", chunk)
+            for n, doc_id, blob, shingles in rows:
+                out[n] = IndexedDoc(n, doc_id, np.frombuffer(blob, dtype=self.dtype), shingles)
         return out
 
     # writes --------------------------------------------------------------------------------
 
-    def add_batch(self, items: Iterable[tuple[str, int, np.ndarray, np.ndarray]]) -> int:
-        """Add (doc id, exact key, signature, band keys) items in one transaction; returns how many.
+    def add_batch(self, items: Iterable[tuple]) -> int:
+        """Add (doc id, exact key, signature, band keys[, distinct shingles]) items in one transaction;
+        returns how many. Without a shingle count, containment cannot be checked against the item.
 
         The iterable is consumed inside the transaction: if it raises, or the process dies,
         nothing of this batch is stored.
@@ -198,13 +202,14 @@ class SQLiteIndex:
                 (datetime.now(timezone.utc).isoformat(timespec="seconds"),),
             )
             batch = cur.lastrowid
-            for doc_id, exact_key, signature, keys in items:
+            for doc_id, exact_key, signature, keys, *rest in items:
+                shingles = int(rest[0]) if rest else 0
                 sig = np.ascontiguousarray(signature, dtype=self.dtype)
                 if sig.shape != (self.num_perm,):
                     raise ValueError(f"signature of {doc_id!r} has shape {sig.shape}, index expects ({self.num_perm},)")
                 cur = self.conn.execute(
-                    "INSERT INTO docs (doc_id, exact_key, signature, batch) VALUES (?, ?, ?, ?)",
-                    (doc_id, _signed(np.array([exact_key], dtype=np.uint64))[0], sig.tobytes(), batch),
+                    "INSERT INTO docs (doc_id, exact_key, signature, shingles, batch) VALUES (?, ?, ?, ?, ?)",
+                    (doc_id, _signed(np.array([exact_key], dtype=np.uint64))[0], sig.tobytes(), shingles, batch),
                 )
                 n = cur.lastrowid
                 buckets.extend((k, n) for k in _signed(keys))

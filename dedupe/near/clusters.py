@@ -18,11 +18,13 @@ from dedupe import reasons
 from dedupe.document import Cluster, Document
 from dedupe.errors import ConfigError
 from dedupe.near.keep_policy import KeepPolicy
-from dedupe.near.lsh import band_keys, candidate_pairs, lsh_params
-from dedupe.near.settings import index_settings
-from dedupe.near.signer import Signer
+from dedupe.near.lsh import band_keys, candidate_pairs
+from dedupe.near.settings import index_settings, lsh_shape
+from dedupe.near.signer import Signed, Signer
 from dedupe.near.unionfind import UnionFind
-from dedupe.near.verify import Similarity
+from dedupe.near.verify import Similarity, estimate_containment
+
+Member = tuple[int, float, float, str]  # (row, Jaccard, containment, reason) of a duplicate
 
 
 @dataclass
@@ -50,16 +52,16 @@ def find_clusters(
     keep_policy_cfg,
     index=None,
     update_index: bool = True,
-    signed: tuple[np.ndarray, np.ndarray, list[str]] | None = None,
+    signed: Signed | None = None,
 ) -> ClusterResult:
     """Set cluster, duplicate_of and near/exact duplicate rejections on `docs` (in place).
 
     Documents with `error` set are absent. With an index, documents duplicating indexed ones
     point at the indexed id, and (unless update_index is False) the batch's kept documents are
-    added in one transaction. `signed` = Signer.sign_with_keys of the live documents' texts,
+    added in one transaction. `signed` = Signer.sign_all of the live documents' texts,
     when the caller signed them already (e.g. while streaming, to drop texts early).
     """
-    bands, rows = lsh_params(cfg.threshold, cfg.num_perm)
+    bands, rows = lsh_shape(cfg)
     result = ClusterResult(bands=bands, rows=rows)
     live = [d for d in docs if d.error is None]
     result.documents = len(live)
@@ -72,12 +74,11 @@ def find_clusters(
             raise ConfigError(f"{index.path}: index was built with other settings ({', '.join(differing)})")
     policy = KeepPolicy(keep_policy_cfg.source_priority if keep_policy_cfg else [])
     signer = Signer(cfg)
-    sigs, exact_keys, kinds = signed if signed is not None else signer.sign_with_keys([d.text for d in live])
+    sigs, exact_keys, kinds, sizes = signed if signed is not None else signer.sign_all([d.text for d in live])
     if len(kinds) != len(live):
         raise ValueError(f"signed has {len(kinds)} rows for {len(live)} live documents")
     keys = band_keys(sigs, bands, rows)
-    sim = Similarity(sigs, cfg, [d.text for d in live])
-    threshold = cfg.threshold
+    sim = Similarity(sigs, cfg, [d.text for d in live], sizes)
 
     # 1. Exact groups among documents with any token; the best by keep policy stands for the group.
     groups: dict[int, list[int]] = {}
@@ -88,7 +89,7 @@ def find_clusters(
         members.sort(key=lambda i: policy.key(live[i]))
     heads = sorted(groups[k][0] for k in groups)
 
-    index_clusters: dict[str, list[tuple[int, float, str]]] = {}  # indexed id -> [(row, similarity, reason)]
+    index_clusters: dict[str, list[Member]] = {}  # indexed id -> members
 
     # 2. Against the index: exact keys, then MinHash candidates.
     if index is not None:
@@ -99,7 +100,7 @@ def find_clusters(
             if hit is None:
                 remaining.append(h)
                 continue
-            index_clusters.setdefault(hit, []).extend((m, 1.0, reasons.EXACT_DUPLICATE) for m in groups[int(exact_keys[h])])
+            index_clusters.setdefault(hit, []).extend((m, 1.0, 1.0, reasons.EXACT_DUPLICATE) for m in groups[int(exact_keys[h])])
         heads = remaining
         if heads:
             found = index.query(keys[heads])
@@ -107,29 +108,34 @@ def find_clusters(
             remaining = []
             for h, cands in zip(heads, found):
                 best = None
-                for n in cands:
-                    s = Similarity.estimate(sigs[h], indexed[n].signature)
-                    if s >= threshold and (best is None or s > best[0]):
-                        best = (s, indexed[n].doc_id)
+                if cands:
+                    jac = np.array([Similarity.estimate(sigs[h], indexed[n].signature) for n in cands])
+                    other = np.array([indexed[n].shingles for n in cands], dtype=np.int64)
+                    cont = estimate_containment(jac, np.full(len(cands), sizes[h]), other)
+                    ok = sim.rule.decide_sizes(jac, cont, np.full(len(cands), sizes[h]), other)
+                    for k in np.flatnonzero(ok).tolist():
+                        if best is None or jac[k] > best[0]:
+                            best = (float(jac[k]), float(cont[k]), indexed[cands[k]].doc_id)
                 if best is None:
                     remaining.append(h)
                     continue
-                index_clusters.setdefault(best[1], []).extend((m, best[0], reasons.NEAR_DUPLICATE) for m in groups[int(exact_keys[h])])
+                index_clusters.setdefault(best[2], []).extend(
+                    (m, best[0], best[1], reasons.NEAR_DUPLICATE) for m in groups[int(exact_keys[h])])
             heads = remaining
 
     # 3. Inside the batch: LSH candidates among group heads, verified, joined, split around representatives.
     head_pos = np.array(heads, dtype=np.int64)
     pairs = candidate_pairs(keys[head_pos]) if len(head_pos) > 1 else np.empty((0, 2), dtype=np.int64)
     result.candidate_pairs = len(pairs)
-    verified = pairs[sim.pairs(head_pos[pairs[:, 0]], head_pos[pairs[:, 1]]) >= threshold] if len(pairs) else pairs
+    verified = pairs[sim.matches(head_pos[pairs[:, 0]], head_pos[pairs[:, 1]])[0]] if len(pairs) else pairs
     result.verified_pairs = len(verified)
-    clusters = _split_components(len(heads), verified, heads, lambda i: policy.key(live[i]), sim, threshold)
+    clusters = _split_components(len(heads), verified, heads, lambda i: policy.key(live[i]), sim)
 
     # 4. Write the findings on the documents: the cluster id is its representative's id.
     for rep, near in clusters:
-        members = [(m, 1.0, reasons.EXACT_DUPLICATE) for m in groups[int(exact_keys[rep])] if m != rep]
-        for m, s in near:
-            members.extend((x, s, reasons.NEAR_DUPLICATE) for x in groups[int(exact_keys[m])])
+        members: list[Member] = [(m, 1.0, 1.0, reasons.EXACT_DUPLICATE) for m in groups[int(exact_keys[rep])] if m != rep]
+        for m, s, c in near:
+            members.extend((x, s, c, reasons.NEAR_DUPLICATE) for x in groups[int(exact_keys[m])])
         rep_doc = live[rep]
         rep_doc.cluster = Cluster(id=rep_doc.id, size=1 + len(members), representative=rep_doc.id, similarity=1.0)
         _mark(live, rep_doc.id, members, result)
@@ -144,22 +150,22 @@ def find_clusters(
     if index is not None and update_index:
         kept = [rep for rep, _ in clusters]
         kept.sort()
-        result.added_to_index = index.add_batch((live[i].id, int(exact_keys[i]), sigs[i], keys[i]) for i in kept)
+        result.added_to_index = index.add_batch((live[i].id, int(exact_keys[i]), sigs[i], keys[i], int(sizes[i])) for i in kept)
     return result
 
 
-def _mark(live: list[Document], rep_id: str, members: list[tuple[int, float, str]], result: ClusterResult) -> None:
+def _mark(live: list[Document], rep_id: str, members: list[Member], result: ClusterResult) -> None:
     """Reject each member as a duplicate of `rep_id`, with its cluster, and count it."""
     size = 1 + len(members)
-    for m, s, why in members:
+    for m, s, c, why in members:
         doc = live[m]
-        doc.cluster = Cluster(id=rep_id, size=size, representative=rep_id, similarity=round(s, 4))
+        doc.cluster = Cluster(id=rep_id, size=size, representative=rep_id, similarity=round(s, 4), containment=round(c, 4))
         doc.duplicate_of = rep_id
         doc.reject(why)
         result.exact_duplicates += why == reasons.EXACT_DUPLICATE
         result.near_duplicates += why == reasons.NEAR_DUPLICATE
     if members:
-        result.clusters[rep_id] = [rep_id] + [live[m].id for m, _, _ in sorted(members)]
+        result.clusters[rep_id] = [rep_id] + [live[m].id for m, *_ in sorted(members)]
 
 
 def _components(members: list[int], edges: list[tuple[int, int]]) -> list[list[int]]:
@@ -172,17 +178,17 @@ def _components(members: list[int], edges: list[tuple[int, int]]) -> list[list[i
     return [[members[k] for k in group] for group in uf.groups().values()]
 
 
-def _split_components(n: int, verified: np.ndarray, heads: list[int], order_key, sim, threshold: float):
+def _split_components(n: int, verified: np.ndarray, heads: list[int], order_key, sim):
     """Clusters from verified pairs: per component, the best document by keep policy represents
     the members similar enough to it; the others are re-split into components and handled alike.
 
-    Returns [(representative row, [(member row, similarity to the representative)])].
+    Returns [(representative row, [(member row, Jaccard and containment with the representative)])].
     """
     edges = [(int(a), int(b)) for a, b in verified.tolist()]
     adjacency: dict[int, list[tuple[int, int]]] = {}
     for e in edges:
         adjacency.setdefault(e[0], []).append(e)
-    out: list[tuple[int, list[tuple[int, float]]]] = []
+    out: list[tuple[int, list[tuple[int, float, float]]]] = []
     pending = _components(list(range(n)), edges)
     while pending:
         members = pending.pop()
@@ -191,10 +197,10 @@ def _split_components(n: int, verified: np.ndarray, heads: list[int], order_key,
         if not rest_rows:
             out.append((rep_row, []))
             continue
-        sims = sim.pairs(np.full(len(rest_rows), rep_row), np.array(rest_rows))
-        near = [(r, float(s)) for r, s in zip(rest_rows, sims) if s >= threshold]
+        ok, jac, cont = sim.matches(np.full(len(rest_rows), rep_row), np.array(rest_rows))
+        near = [(r, float(j), float(c)) for r, k, j, c in zip(rest_rows, ok, jac, cont) if k]
         out.append((rep_row, near))
-        taken = {r for r, _ in near} | {rep_row}
+        taken = {r for r, _, _ in near} | {rep_row}
         rest = [m for m in members if heads[m] not in taken]
         if rest:
             sub_edges = [e for m in rest for e in adjacency.get(m, ())]

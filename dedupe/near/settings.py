@@ -7,9 +7,29 @@ from dedupe.text.hashing import SHINGLE_HASH_VERSION
 from dedupe.text.normalise import NORMALISER_VERSION
 
 
+def candidate_threshold(cfg) -> float:
+    """The Jaccard the LSH bands are tuned for: the threshold itself, or lower when containment is on.
+
+    A copy holding `containment` of its shingles inside a text at most 1/containment_min_ratio
+    times longer has a Jaccard of at least c*r / (1 + r - c*r); candidates must reach that far.
+    """
+    c, r = float(getattr(cfg, "containment", 0.0)), float(getattr(cfg, "containment_min_ratio", 1.0))
+    if c <= 0.0:
+        return cfg.threshold
+    return min(cfg.threshold, c * r / (1.0 + r - c * r))
+
+
+def lsh_shape(cfg) -> tuple[int, int]:
+    """(bands, rows) of a NearConfig, derived as datasketch does from the candidate threshold, with
+    false negatives weighted `lsh_recall_weight` (datasketch's weights; verification removes the
+    extra false candidates, nothing brings back a missed pair)."""
+    w = float(getattr(cfg, "lsh_recall_weight", 0.5))
+    return lsh_params(candidate_threshold(cfg), cfg.num_perm, fp_weight=1.0 - w, fn_weight=w)
+
+
 def index_settings(cfg) -> dict[str, str]:
     """Signature-relevant settings of a NearConfig, as strings (stored in an index's metadata)."""
-    bands, rows = lsh_params(cfg.threshold, cfg.num_perm)
+    bands, rows = lsh_shape(cfg)
     return {
         "scheme": cfg.scheme,
         "seed": str(cfg.seed),

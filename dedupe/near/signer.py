@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import xxhash
@@ -10,6 +11,28 @@ import xxhash
 from dedupe.near.arrays import batch_shingle_hashes
 from dedupe.near.minhash import signatures
 from dedupe.text import normalise, token_hash, tokens
+
+
+class Signed(NamedTuple):
+    """What signing a batch gives: one row per text."""
+
+    signatures: np.ndarray  # n × num_perm, datasketch's dtype for the scheme
+    exact_keys: np.ndarray  # uint64: equal keys mean the same normalised tokens
+    kinds: list[str]  # "word" | "char" | "empty"
+    sizes: np.ndarray  # int64: distinct shingles per text (for containment)
+
+
+def distinct_counts(hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Distinct hashes in each document's slice hashes[offsets[i]:offsets[i+1]], without a loop per document."""
+    n = len(offsets) - 1
+    if len(hashes) == 0:
+        return np.zeros(n, dtype=np.int64)
+    owner = np.repeat(np.arange(n), np.diff(offsets))
+    order = np.lexsort((hashes, owner))
+    h, d = hashes[order], owner[order]
+    first = np.ones(len(h), dtype=bool)
+    first[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
+    return np.bincount(d[first], minlength=n).astype(np.int64)
 
 
 class Signer:
@@ -30,20 +53,27 @@ class Signer:
             ta_marbuta=getattr(c, "ta_marbuta", False),
         )
 
-    def sign_with_keys(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """(signatures n × num_perm, exact keys uint64, shingle kind per text)."""
+    def sign_all(self, texts: Sequence[str]) -> Signed:
+        """Signatures, exact keys, shingle kinds and distinct shingle counts of many texts."""
         c = self.cfg
-        sigs, keys, kinds = [], [], []
+        sigs, keys, kinds, sizes = [], [], [], []
         for lo in range(0, len(texts), self.batch_docs):
             bh = self._hashes(list(texts[lo : lo + self.batch_docs]))
             sigs.append(signatures(bh.hashes, bh.offsets, c.num_perm, c.seed, c.scheme))
             keys.append(bh.exact_keys)
             kinds.extend(bh.kinds)
+            sizes.append(distinct_counts(bh.hashes, bh.offsets))
         if not sigs:
             from dedupe.near.minhash import dtype_of
 
-            return np.empty((0, c.num_perm), dtype=dtype_of(c.scheme)), np.empty(0, dtype=np.uint64), []
-        return np.concatenate(sigs), np.concatenate(keys), kinds
+            return Signed(np.empty((0, c.num_perm), dtype=dtype_of(c.scheme)), np.empty(0, dtype=np.uint64), [],
+                          np.empty(0, dtype=np.int64))
+        return Signed(np.concatenate(sigs), np.concatenate(keys), kinds, np.concatenate(sizes))
+
+    def sign_with_keys(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """(signatures n × num_perm, exact keys uint64, shingle kind per text)."""
+        signed = self.sign_all(texts)
+        return signed.signatures, signed.exact_keys, signed.kinds
 
     def sign_many(self, texts: Sequence[str]) -> np.ndarray:
         """Signatures of many texts (n × num_perm), datasketch's dtype for the scheme."""
