@@ -214,9 +214,13 @@ def test_run_killed_half_way_leaves_index_and_outputs_untouched(tmp_path) -> Non
     assert not kept.exists() and not rejects.exists()
     assert json.loads(dedupe("index", "stats", str(index), "--json").stdout)["documents"] == before
 
+    leftovers = sorted(p.name for p in tmp_path.glob(".killed-*.tmp"))
+    assert len(leftovers) == 2 and all(f".{proc.pid}." in name for name in leftovers)  # hidden, named by process
+
     again, kept2, rejects2 = run_filter(tmp_path, "--no-classify", "--config", str(config), "--index", str(index),
-                                        inputs=(str(corpus),), name="again")
+                                        inputs=(str(corpus),), name="killed")
     assert again.returncode == 0, again.stderr
+    assert list(tmp_path.glob(".killed-*.tmp")) == []  # the next write of the same targets swept them
     total = len(read_jsonl(kept2)) + len(read_jsonl(rejects2))
     assert total == len(corpus.read_text(encoding="utf-8").splitlines())
 

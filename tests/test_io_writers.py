@@ -227,3 +227,25 @@ def test_open_outputs_routes_rejects_and_shares_one_file_when_asked(tmp_path: Pa
         kept.write(_doc(0))
         rejected.write(bad)
     assert len((tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_stale_temporary_files_of_dead_processes_are_swept(tmp_path) -> None:
+    """A run killed outright leaves `.NAME.PID.*.tmp`; the next write of NAME removes it, not a live one's."""
+    import os
+    import subprocess
+    import sys
+
+    from dedupe.io.atomic import sweep_stale
+    from dedupe.io.writers import write_records
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    stale = tmp_path / f".out.jsonl.{dead_pid}.abc.tmp"
+    live = tmp_path / f".out.jsonl.{os.getpid()}.xyz.tmp"
+    other = tmp_path / f".other.jsonl.{dead_pid}.abc.tmp"
+    for p in (stale, live, other):
+        p.write_text("half")
+    write_records(str(tmp_path / "out.jsonl"), [{"a": 1}])
+    assert not stale.exists() and live.exists() and other.exists()
+    assert (tmp_path / "out.jsonl").read_text() == '{"a":1}\n'
+    assert sweep_stale(str(tmp_path), "other.jsonl") == 1

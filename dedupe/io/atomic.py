@@ -1,7 +1,8 @@
 """Atomic output files: write to a temporary file beside the target, fsync, then rename over it.
 
 A run that fails leaves the target as it was (absent, or its previous contents) and no temporary
-file behind. `AtomicOutputs` extends this to several files that are committed together at the end.
+file behind; one killed outright leaves its temporary file (named with its process id), which the
+next write of the same target removes. `AtomicOutputs` extends this to several files that are committed together at the end.
 """
 
 from __future__ import annotations
@@ -13,6 +14,38 @@ from typing import IO, Any
 
 from dedupe.errors import DedupeError
 from dedupe.io.formats import STDIO
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale(directory: str, name: str) -> int:
+    """Remove temporary files of `name` left by processes that died before committing (SIGKILL,
+    power loss); files of live processes are left alone. Returns how many were removed."""
+    removed = 0
+    prefix = f".{name}."
+    try:
+        entries = os.listdir(directory)
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (entry.startswith(prefix) and entry.endswith(".tmp")):
+            continue
+        pid = entry[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            try:
+                os.unlink(os.path.join(directory, entry))
+                removed += 1
+            except OSError:
+                pass
+    return removed
 
 
 def _umask() -> int:
@@ -35,8 +68,10 @@ class AtomicFile:
             self.stream = sys.stdout.buffer
             return
         directory = os.path.dirname(os.path.abspath(target))
+        name = os.path.basename(target)
+        sweep_stale(directory, name)
         try:
-            fd, self.temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+            fd, self.temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.{os.getpid()}.", suffix=".tmp")
         except OSError as exc:
             raise DedupeError(f"{target}: cannot write: {exc.strerror or exc}") from None
         if hasattr(os, "fchmod"):  # mkstemp makes 0600; outputs get the usual permissions
