@@ -289,3 +289,19 @@ def test_clusters_command_writes_one_line_per_cluster(sample_run, tmp_path) -> N
     csv_out = tmp_path / "clusters.csv"
     assert dedupe("clusters", str(SAMPLE), "-o", str(csv_out), "--quiet").returncode == 0
     assert csv_out.read_text(encoding="utf-8").splitlines()[0] == "cluster,size,representative,members"
+
+
+def test_kept_and_rejects_must_be_two_outputs(tmp_path) -> None:
+    same = str(tmp_path / "all.jsonl")
+    proc = dedupe("filter", str(SAMPLE), "-o", same, "--rejects", same, "--no-classify")
+    assert proc.returncode == 2 and "two different outputs" in proc.stderr
+    assert not Path(same).exists()
+
+
+def test_stdout_output_moves_the_summary_to_stderr(tmp_path) -> None:
+    rejects = tmp_path / "rejects.jsonl"
+    proc = dedupe("filter", str(SAMPLE), "-o", "-", "--rejects", str(rejects), "--no-classify", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    kept = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(kept) + len(read_jsonl(rejects)) == len(SAMPLE_IDS)
+    assert "documents: 30" in proc.stderr

@@ -50,6 +50,8 @@ def command(inputs: tuple[str, ...], output: str, rejects: str, index_path: str 
         overrides["filter"] = {"batch_docs": batch_docs}
     cfg = options.load_settings(params, overrides)
     _check_settings(cfg, workers)
+    if output == rejects or (output != "-" and os.path.abspath(output) == os.path.abspath(rejects)):
+        raise ConfigError(f"-o {output} and --rejects {rejects}: kept and rejected documents need two different outputs")
     if report and not os.path.isdir(os.path.dirname(os.path.abspath(report))):
         raise ConfigError(f"{report}: cannot write the report: its folder does not exist")
     classify = cfg.filter.classify and not no_classify
