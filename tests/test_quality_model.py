@@ -10,7 +10,7 @@ import pytest
 from conftest import shared_path
 from dedupe.errors import ConfigError
 from dedupe.quality import corpora
-from dedupe.quality.features import FEATURE_VERSION, HashingSettings
+from dedupe.quality.features import FEATURE_VERSION, NUMERIC_FEATURES, HashingSettings
 from dedupe.quality.metrics import label_metrics
 from dedupe.quality.model import QualityModel, TrainSettings
 from dedupe.quality.signals import SignalSettings
@@ -18,7 +18,7 @@ from dedupe.quality.split import held_out_mask
 from dedupe.quality.training import fit_prepared, held_out_predictions, prepare
 
 HASHING = HashingSettings(n_features=2**16)
-SETTINGS = TrainSettings(C=10.0, keep_top=3000, numeric_weight=0.1)
+SETTINGS = TrainSettings(C=10.0, keep_top=3000, signal_C=0.1)
 
 
 def small_examples() -> list[corpora.Example]:
@@ -116,3 +116,25 @@ def test_a_label_without_both_classes_cannot_be_trained(prepared):
     data = prepare(only_positive, SignalSettings(), HASHING)
     with pytest.raises(ConfigError, match="machine_translated"):
         fit_prepared(data, HASHING, SETTINGS)
+
+
+def test_regularisation_is_chosen_inside_training_and_recorded(prepared, tmp_path):
+    grid = TrainSettings(C_grid=(0.1, 30.0), signal_C_grid=(0.01, 1.0), keep_top=3000)
+    model = fit_prepared(prepared, HASHING, grid)
+    for lm in model.label_models.values():
+        assert lm.chosen_C in (0.1, 30.0) and lm.chosen_signal_C in (0.01, 1.0)
+    model.save(tmp_path / "m.json")
+    data = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    assert data["train"]["C_grid"] == [0.1, 30.0]
+    loaded = QualityModel.load(tmp_path / "m.json")
+    assert {l: m.chosen_C for l, m in loaded.label_models.items()} == {l: m.chosen_C for l, m in model.label_models.items()}
+
+
+def test_long_tailed_rates_are_clipped_but_evidence_counts_are_not(model):
+    names = list(NUMERIC_FEATURES)
+    row = model.numeric_mean.copy()
+    row[names.index("text.paren_rate")] += 1000 * model.numeric_scale[names.index("text.paren_rate")]
+    row[names.index("mt.calque")] += 1000 * model.numeric_scale[names.index("mt.calque")]
+    z = model.standardise(row.reshape(1, -1))[0]
+    assert z[names.index("text.paren_rate")] == pytest.approx(4.0)
+    assert z[names.index("mt.calque")] == pytest.approx(1000.0)

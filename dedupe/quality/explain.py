@@ -11,10 +11,13 @@ from dedupe.quality.signals import SIGNALS, Signals
 
 
 def _value_words(name: str, value: float) -> str:
-    if name.endswith(("_share", "_ratio", "_words", "_quotes", "_comma", "_mix", "containment", "_density", "_end")):
+    if name.endswith(("_share", "_ratio", "_quotes", "_comma", "_mix", "containment", "_density", "_end")) \
+            or name == "mt.latin_words":
         return f"{value:.0%}"
     if name == "text.words_log":
         return f"{int(round(np.expm1(value)))} words"
+    if name.endswith("_words"):  # mean words per sentence or per segment
+        return f"{value:.1f} words"
     return f"{value:g}" if value == int(value) else f"{value:.2f}"
 
 

@@ -1,7 +1,8 @@
 """The classifier's input: the numeric signals (log-scaled counts) beside hashed character n-grams.
 
 Character n-grams go through a HashingVectorizer, so a model carries no vocabulary that could drift
-from the code; FEATURE_VERSION changes whenever the signals or the hashing change meaning.
+from the code; FEATURE_VERSION changes whenever the signals or the hashing change meaning
+(2: writing-style and list-likeness signals; case-sensitive character 1-5-grams across word edges).
 """
 
 from __future__ import annotations
@@ -15,19 +16,31 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
 from dedupe.quality.language import ARABIC_SCRIPT_LANGS
+from dedupe.quality.listlike import LISTLIKE_STATS
 from dedupe.quality.signals import SIGNALS
+from dedupe.quality.style import STYLE_STATS
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 ARABIC_PREFIX = "arabic*"
-# every signal, then `lang.arabic` (1 for Arabic-script languages), then every signal again times
-# `lang.arabic`: the model can weigh a signal differently in Arabic than in other languages
+# every signal, then `lang.arabic` (1 for Arabic-script languages), then the signals whose reading
+# depends on the script (strip, near, Gopher-style text statistics, MT indicators) again times
+# `lang.arabic`: the model can weigh them differently in Arabic than in other languages. The
+# language-independent style and list-likeness rates get one weight for all languages (an Arabic
+# copy of each overfits the few Arabic low-quality examples).
 BASE_FEATURES: tuple[str, ...] = (*SIGNALS, "lang.arabic")
-NUMERIC_FEATURES: tuple[str, ...] = (*BASE_FEATURES, *(ARABIC_PREFIX + n for n in SIGNALS))
+ARABIC_SIGNALS: tuple[str, ...] = tuple(n for n in SIGNALS if n not in STYLE_STATS and n not in LISTLIKE_STATS)
+NUMERIC_FEATURES: tuple[str, ...] = (*BASE_FEATURES, *(ARABIC_PREFIX + n for n in ARABIC_SIGNALS))
+_ARABIC_POSITIONS = tuple(i for i, n in enumerate(SIGNALS) if n in ARABIC_SIGNALS)
+# rates whose long tails are noise (ten words with five parentheses), not evidence: the model reads
+# them clipped to a few standard deviations. Counts of evidence (credits, calques) are never clipped:
+# one rare but strong finding must keep its weight.
+CLIPPED_FEATURES: frozenset[str] = frozenset((*STYLE_STATS, *LISTLIKE_STATS))
 
 # unbounded counts are read as log(1 + count) so one long document cannot dominate
 _LOG_SCALED = frozenset({
     "strip.wire_credit", "strip.prwire", "strip.autoblog", "strip.forum", "strip.site_chrome", "strip.mt_chrome",
     "mt.untranslated_ui", "mt.placeholder", "mt.calque", "mt.postposed_attribution", "text.symbol_ratio",
+    "text.phone_numbers", "text.web_addresses",
 })
 
 
@@ -36,11 +49,12 @@ class HashingSettings:
     """How text becomes character n-gram columns; stored in the model file and checked on load."""
 
     n_features: int = 2**18
-    analyzer: str = "char_wb"
-    ngram_min: int = 2
-    ngram_max: int = 4
+    analyzer: str = "char"   # n-grams run across word edges, so punctuation and spacing habits count
+    ngram_min: int = 1
+    ngram_max: int = 5
     max_chars: int = 5000
     sublinear: bool = True   # counts read as log(1 + count) before l2 normalising
+    lowercase: bool = False  # capitals are kept: keyword lists and headings differ from prose by case
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -48,14 +62,14 @@ class HashingSettings:
     def vectorizer(self) -> HashingVectorizer:
         return HashingVectorizer(n_features=self.n_features, analyzer=self.analyzer,
                                  ngram_range=(self.ngram_min, self.ngram_max), alternate_sign=False,
-                                 norm=None, lowercase=True, dtype=np.float64)
+                                 norm=None, lowercase=self.lowercase, dtype=np.float64)
 
 
 def numeric_row(values: dict[str, float], lang: str | None) -> list[float]:
     """One document's signals in NUMERIC_FEATURES order, counts log-scaled."""
     base = [math.log1p(max(values[n], 0.0)) if n in _LOG_SCALED else float(values[n]) for n in SIGNALS]
     arabic = 1.0 if lang in ARABIC_SCRIPT_LANGS else 0.0
-    return [*base, arabic, *(v * arabic for v in base)]
+    return [*base, arabic, *(base[i] * arabic for i in _ARABIC_POSITIONS)]
 
 
 def signal_of(feature: str) -> str:

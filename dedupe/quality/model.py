@@ -1,9 +1,13 @@
-"""The multi-label quality model: one calibrated logistic regression per label, saved as plain JSON.
+"""The multi-label quality model: per label, a stacked and calibrated logistic regression saved as plain JSON.
 
-Each label (syndicated, machine_translated, low_quality) gets a scikit-learn LogisticRegression over
-standardised signals and hashed character n-grams, its character weights pruned to the strongest
-`keep_top`, and Platt scaling fitted on grouped out-of-fold scores so probabilities are calibrated.
-The file holds only numbers and settings (no pickle), so loading a model a user was sent runs no code.
+Each label (syndicated, machine_translated, low_quality) is fitted in two stages. First a
+scikit-learn LogisticRegression over hashed character n-grams (its regularisation chosen per label
+from a small grid by grouped cross-validation on the training rows, its weights pruned to the
+strongest `keep_top`); then a second, unweighted LogisticRegression over the standardised signals
+plus that first stage's out-of-fold score, which lets the few explainable signals carry their own
+weight beside thousands of n-grams and calibrates the probabilities at the same time. Both stages
+fold into one linear score (signal weights, n-gram weights, intercept), so the file holds only
+numbers and settings (no pickle): loading a model a user was sent runs no code.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss, roc_auc_score
 
 from dedupe.errors import ConfigError
-from dedupe.quality.features import FEATURE_VERSION, NUMERIC_FEATURES, HashingSettings
+from dedupe.quality.features import CLIPPED_FEATURES, FEATURE_VERSION, NUMERIC_FEATURES, HashingSettings
 from dedupe.quality.split import group_folds
 
 LABELS: tuple[str, ...] = ("syndicated", "machine_translated", "low_quality")
@@ -28,26 +33,34 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """How each label's regression is fitted; stored in the model file."""
+    """How each label's regressions are fitted; stored in the model file."""
 
-    C: float = 10.0
+    C: float = 10.0               # inverse regularisation of the n-gram regression (first stage)
+    C_grid: tuple[float, ...] = ()  # if given (increasing), C is chosen per label by grouped cross-validation
+    signal_C: float = 0.1         # inverse regularisation of the second stage (signals + n-gram score)
+    signal_C_grid: tuple[float, ...] = ()  # if given, signal_C is chosen per label from these, likewise
     keep_top: int = 20000         # character n-gram weights kept per label (the rest are zero)
-    calibration_folds: int = 3
-    numeric_weight: float = 0.1   # scale of the signal columns next to the l2-normalised n-grams
+    folds: int = 3                # grouped folds for the out-of-fold n-gram scores and the choice of C
     seed: int = 0
-    per_label: dict[str, dict[str, float]] = field(default_factory=dict)  # label -> {"C": .., "numeric_weight": ..}
+    per_label: dict[str, dict[str, Any]] = field(default_factory=dict)  # label -> own C, C_grid, signal_C, keep_top
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "C_grid", tuple(float(c) for c in self.C_grid))
+        object.__setattr__(self, "signal_C_grid", tuple(float(c) for c in self.signal_C_grid))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"C": self.C, "keep_top": self.keep_top, "calibration_folds": self.calibration_folds,
-                "numeric_weight": self.numeric_weight, "seed": self.seed,
+        return {"C": self.C, "C_grid": list(self.C_grid), "signal_C": self.signal_C,
+                "signal_C_grid": list(self.signal_C_grid), "keep_top": self.keep_top,
+                "folds": self.folds, "seed": self.seed,
                 "per_label": {k: dict(sorted(v.items())) for k, v in sorted(self.per_label.items())}}
 
     def for_label(self, label: str) -> TrainSettings:
-        """These settings with the label's own C and numeric_weight, if it has any."""
+        """These settings with the label's own values, where it has any."""
         own = self.per_label.get(label, {})
-        return TrainSettings(C=float(own.get("C", self.C)), keep_top=self.keep_top,
-                             calibration_folds=self.calibration_folds,
-                             numeric_weight=float(own.get("numeric_weight", self.numeric_weight)), seed=self.seed)
+        return TrainSettings(C=float(own.get("C", self.C)), C_grid=tuple(own.get("C_grid", self.C_grid)),
+                             signal_C=float(own.get("signal_C", self.signal_C)),
+                             signal_C_grid=tuple(own.get("signal_C_grid", self.signal_C_grid)),
+                             keep_top=int(own.get("keep_top", self.keep_top)), folds=self.folds, seed=self.seed)
 
 
 @dataclass
@@ -58,18 +71,31 @@ class LabelModel:
     char_index: np.ndarray
     char_coef: np.ndarray
     intercept: float
-    calibration: tuple[float, float]  # p = 1 / (1 + exp(-(a * score + b)))
+    calibration: tuple[float, float]  # p = 1 / (1 + exp(-(a * score + b))); (1, 0) when the second stage calibrated
     n_train: int = 0
     n_positive: int = 0
+    chosen_C: float | None = None     # the first stage's C (chosen by cross-validation when a grid was given)
+    chosen_signal_C: float | None = None  # the second stage's C, likewise
 
     def scores(self, numeric: np.ndarray, chars: sp.csr_matrix) -> np.ndarray:
-        """Uncalibrated decision values for standardised signals and hashed n-grams."""
+        """Decision values (log-odds before `calibration`) for standardised signals and hashed n-grams."""
         char_part = chars[:, self.char_index] @ self.char_coef if len(self.char_index) else 0.0
         return numeric @ self.numeric_coef + char_part + self.intercept
 
     def probabilities(self, numeric: np.ndarray, chars: sp.csr_matrix) -> np.ndarray:
         a, b = self.calibration
         return 1.0 / (1.0 + np.exp(-(a * self.scores(numeric, chars) + b)))
+
+
+Z_LIMIT = 4.0  # the CLIPPED_FEATURES are read at most this many standard deviations from the mean
+_CLIP = np.array([name in CLIPPED_FEATURES for name in NUMERIC_FEATURES])
+
+
+def standardise(numeric: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Signals in standard deviations from the training mean, the long-tailed rates clipped to +-Z_LIMIT."""
+    z = (np.asarray(numeric, dtype=np.float64) - mean) / scale
+    limit = np.where(_CLIP, Z_LIMIT, np.inf)
+    return np.clip(z, -limit, limit)
 
 
 @dataclass
@@ -85,7 +111,7 @@ class QualityModel:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def standardise(self, numeric: np.ndarray) -> np.ndarray:
-        return (np.asarray(numeric, dtype=np.float64) - self.numeric_mean) / self.numeric_scale
+        return standardise(numeric, self.numeric_mean, self.numeric_scale)
 
     def predict(self, numeric: np.ndarray, chars: sp.csr_matrix) -> np.ndarray:
         """Calibrated probabilities, one column per label in `labels` order."""
@@ -118,11 +144,13 @@ class QualityModel:
                 label: {
                     "numeric_coef": _round(lm.numeric_coef),
                     "char_index": [int(i) for i in lm.char_index],
-                    "char_coef": _round(lm.char_coef),
+                    "char_coef": _round(lm.char_coef, CHAR_DIGITS),
                     "intercept": _round1(lm.intercept),
                     "calibration": [_round1(lm.calibration[0]), _round1(lm.calibration[1])],
                     "n_train": lm.n_train,
                     "n_positive": lm.n_positive,
+                    "C": lm.chosen_C,
+                    "signal_C": lm.chosen_signal_C,
                 }
                 for label, lm in self.label_models.items()
             },
@@ -169,8 +197,11 @@ class QualityModel:
                 if len(index) and (index.min() < 0 or index.max() >= hashing.n_features):
                     raise ValueError(f"n-gram index of {label!r} outside the hashing space")
                 a, b = entry["calibration"]
+                chosen, chosen_signal = entry.get("C"), entry.get("signal_C")
                 models[label] = LabelModel(numeric, index, coef, float(entry["intercept"]), (float(a), float(b)),
-                                           int(entry.get("n_train", 0)), int(entry.get("n_positive", 0)))
+                                           int(entry.get("n_train", 0)), int(entry.get("n_positive", 0)),
+                                           float(chosen) if chosen is not None else None,
+                                           float(chosen_signal) if chosen_signal is not None else None)
             return cls(list(data["labels"]), models, mean, scale, hashing, train, dict(data.get("metadata", {})))
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{where}: model file is damaged: {exc}") from None
@@ -186,58 +217,103 @@ class QualityModel:
         return cls.from_json(data, str(path))
 
 
-def _round1(x: float) -> float:
-    return float(f"{float(x):.7g}")
+CHAR_DIGITS = 4  # significant digits of n-gram weights (the file stays small; the fitted model is rounded alike)
 
 
-def _round(values: np.ndarray) -> list[float]:
-    return [_round1(v) for v in np.asarray(values, dtype=np.float64)]
+def _round1(x: float, digits: int = 7) -> float:
+    return float(f"{float(x):.{digits}g}")
+
+
+def _round(values: np.ndarray, digits: int = 7) -> list[float]:
+    return [_round1(v, digits) for v in np.asarray(values, dtype=np.float64)]
 
 
 # ---- fitting ------------------------------------------------------------------------------------
 
-def _fit_raw(z: np.ndarray, chars: sp.csr_matrix, y: np.ndarray, settings: TrainSettings) -> LabelModel:
-    """One regression over signals and n-grams, then keep only the `keep_top` strongest n-gram weights."""
-    x = sp.hstack([sp.csr_matrix(z * settings.numeric_weight), chars], format="csr")
-    reg = LogisticRegression(C=settings.C, class_weight="balanced", solver="liblinear", max_iter=2000,
-                             random_state=settings.seed)
-    reg.fit(x, y)
-    coef = reg.coef_[0].copy()
-    n = z.shape[1]
-    coef[:n] *= settings.numeric_weight  # fold the column scale into the weights: callers pass plain z
-    char_coef = coef[n:]
-    nonzero = np.flatnonzero(char_coef)
-    if len(nonzero) > settings.keep_top:
-        strongest = nonzero[np.argsort(-np.abs(char_coef[nonzero]), kind="stable")[: settings.keep_top]]
+@dataclass
+class _CharModel:
+    """The first stage: pruned n-gram weights and an intercept."""
+
+    index: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def scores(self, chars: sp.csr_matrix) -> np.ndarray:
+        return (chars[:, self.index] @ self.coef if len(self.index) else np.zeros(chars.shape[0])) + self.intercept
+
+
+def _fit_chars(chars: sp.csr_matrix, y: np.ndarray, C: float, keep_top: int, seed: int) -> _CharModel:
+    """Balanced logistic regression over the n-grams, keeping only the `keep_top` strongest weights."""
+    reg = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
+    reg.fit(chars, y)
+    coef = reg.coef_[0]
+    nonzero = np.flatnonzero(coef)
+    if len(nonzero) > keep_top:
+        strongest = nonzero[np.argsort(-np.abs(coef[nonzero]), kind="stable")[:keep_top]]
         nonzero = np.sort(strongest)
-    return LabelModel(coef[:n].copy(), nonzero.astype(np.int64), char_coef[nonzero].copy(), float(reg.intercept_[0]),
-                      (1.0, 0.0), int(len(y)), int(y.sum()))
+    return _CharModel(nonzero.astype(np.int64), coef[nonzero].copy(), float(reg.intercept_[0]))
 
 
-def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Platt scaling: a 1-D logistic regression from decision values to probabilities."""
-    reg = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
-    reg.fit(scores.reshape(-1, 1), y)
-    return float(reg.coef_[0, 0]), float(reg.intercept_[0])
+def _out_of_fold(chars: sp.csr_matrix, y: np.ndarray, folds: np.ndarray, n_folds: int, C: float,
+                 settings: TrainSettings) -> np.ndarray:
+    """First-stage scores of every row from a model that did not see the row's group."""
+    oof = np.zeros(len(y))
+    for k in range(n_folds):
+        test = folds == k
+        oof[test] = _fit_chars(chars[~test], y[~test], C, settings.keep_top, settings.seed).scores(chars[test])
+    return oof
+
+
+def _choose_signal_C(stacked: np.ndarray, y: np.ndarray, folds: np.ndarray, settings: TrainSettings) -> float:
+    """The second stage's C with the lowest grouped out-of-fold log loss (ties keep the smaller C)."""
+    grid = settings.signal_C_grid or (settings.signal_C,)
+    if len(grid) == 1:
+        return grid[0]
+    best, chosen = np.inf, grid[0]
+    for C in grid:
+        p = np.zeros(len(y))
+        for k in range(settings.folds):
+            test = folds == k
+            reg = LogisticRegression(C=C, solver="lbfgs", max_iter=5000).fit(stacked[~test], y[~test])
+            p[test] = reg.predict_proba(stacked[test])[:, 1]
+        loss = float(log_loss(y, np.clip(p, 1e-6, 1 - 1e-6), labels=[0, 1]))
+        if loss < best - 1e-6:
+            best, chosen = loss, C
+    return chosen
 
 
 def fit_label(z: np.ndarray, chars: sp.csr_matrix, y: np.ndarray, groups: list[str],
               settings: TrainSettings) -> LabelModel:
-    """A calibrated LabelModel: Platt parameters from grouped out-of-fold scores, weights from all rows."""
-    folds = group_folds(groups, settings.calibration_folds, settings.seed)
-    oof = np.zeros(len(y))
-    usable = True
-    for k in range(settings.calibration_folds):
-        test = folds == k
-        train = ~test
-        if not test.any() or len(set(y[train])) < 2:
-            usable = False
-            break
-        oof[test] = _fit_raw(z[train], chars[train], y[train], settings).scores(z[test], chars[test])
-    model = _fit_raw(z, chars, y, settings)
-    if usable and len(set(y)) == 2:
-        model.calibration = _platt(oof, y)
-    return model
+    """A calibrated LabelModel: n-gram regression (C chosen by grouped CV), then signals + out-of-fold score.
+
+    With too few groups for grouped folds (every fold needs both classes to train on), the second
+    stage reads the in-sample n-gram score instead, which is overconfident; real training sets have
+    the groups.
+    """
+    folds = group_folds(groups, settings.folds, settings.seed)
+    usable = all((folds == k).any() and len(set(y[folds != k].tolist())) == 2 for k in range(settings.folds))
+    grid = settings.C_grid or (settings.C,)
+    chosen, oof = grid[0], None
+    if usable:
+        best = -1.0
+        for C in grid:
+            scores = _out_of_fold(chars, y, folds, settings.folds, C, settings)
+            auc = float(roc_auc_score(y, scores))
+            if auc > best + 1e-6:  # ties keep the stronger regularisation (the grid is in increasing C)
+                best, chosen, oof = auc, C, scores
+    first = _fit_chars(chars, y, chosen, settings.keep_top, settings.seed)
+    if oof is None:
+        oof = first.scores(chars)
+    stacked = np.column_stack([z, oof])
+    signal_C = _choose_signal_C(stacked, y, folds, settings) if usable else settings.signal_C
+    second = LogisticRegression(C=signal_C, solver="lbfgs", max_iter=5000)
+    second.fit(stacked, y)
+    weights = second.coef_[0]
+    scale = float(weights[-1])  # the first stage's score enters the second stage with this weight
+    char_coef = np.array(_round(scale * first.coef, CHAR_DIGITS), dtype=np.float64)
+    return LabelModel(weights[:-1].copy(), first.index, char_coef,
+                      float(scale * first.intercept + second.intercept_[0]), (1.0, 0.0), int(len(y)), int(y.sum()),
+                      float(chosen), float(signal_C))
 
 
 def fit_model(numeric: np.ndarray, chars: sp.csr_matrix, targets: dict[str, np.ndarray], groups: list[str],
@@ -247,7 +323,7 @@ def fit_model(numeric: np.ndarray, chars: sp.csr_matrix, targets: dict[str, np.n
     mean = numeric.mean(axis=0)
     scale = numeric.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    z = (numeric - mean) / scale
+    z = standardise(numeric, mean, scale)
     models = {}
     labels = [l for l in LABELS if l in targets] + sorted(l for l in targets if l not in LABELS)
     for label in labels:

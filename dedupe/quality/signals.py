@@ -1,9 +1,9 @@
 """Explainable, cheap signals of source quality, each with a stable name and a sentence that explains it.
 
 Four families: what the strip stage found (`strip.*`), what the near-duplicate neighbours say
-(`near.*`), text statistics (`text.*`) and machine-translation indicators (`mt.*`). Values are
-numbers the classifier reads; passing a threshold from the `[quality.flags]` config table also adds
-a named signal (`mt:calque`, `near:later-copy`, `text:few-stopwords`, ...) to `Document.signals`.
+(`near.*`), text statistics (`text.*`: Gopher/FineWeb-style, writing style, list-likeness) and
+machine-translation indicators (`mt.*`). Values are numbers the classifier reads; passing a threshold
+from the `[quality.flags]` config table also adds a named signal (`mt:calque`, `near:later-copy`, `text:few-stopwords`, ...) to `Document.signals`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from dedupe.document import Document
 from dedupe.quality.context import NEAR_SIGNALS, NearFacts
 from dedupe.quality.language import document_language
 from dedupe.quality.linelang import line_language_mix, text_language_mix
+from dedupe.quality.listlike import LISTLIKE_STATS, listlike_statistics
 from dedupe.quality.mt import MT_INDICATORS, mt_indicators
+from dedupe.quality.style import STYLE_STATS, style_statistics
 from dedupe.quality.textstats import TEXT_STATS, text_statistics
 
 # prefix of a strip signal -> the strip.* value it counts
@@ -44,7 +46,8 @@ MIX_SIGNALS: dict[str, str] = {
 }
 
 # every numeric signal, in the order the model reads them, with its meaning
-SIGNALS: dict[str, str] = {**STRIP_SIGNALS, **NEAR_SIGNALS, **TEXT_STATS, **MT_INDICATORS, **MIX_SIGNALS}
+SIGNALS: dict[str, str] = {**STRIP_SIGNALS, **NEAR_SIGNALS, **TEXT_STATS, **STYLE_STATS, **LISTLIKE_STATS,
+                           **MT_INDICATORS, **MIX_SIGNALS}
 
 # flag signal -> (numeric signal, comparison); thresholds come from the [quality.flags] config table
 FLAG_RULES: dict[str, tuple[str, str]] = {
@@ -123,6 +126,8 @@ def compute_signals(doc: Document, near: NearFacts | None, settings: SignalSetti
     values.update(strip_values(doc))
     values.update((near or NearFacts(1, doc.duplicate_of is not None, False, 0.0, None)).values())
     values.update(text_statistics(doc.text, lang))
+    values.update(style_statistics(doc.text))
+    values.update(listlike_statistics(doc.text))
     mt_values, evidence = mt_indicators(doc.text, original, lang)
     values.update(mt_values)
     values["mt.line_language_mix"] = line_language_mix(

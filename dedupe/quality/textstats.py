@@ -51,7 +51,8 @@ TEXT_STATS: dict[str, str] = {
     "text.mattr": "moving-average type-token ratio over 100-word windows (lexical variety)",
     "text.sentence_words": "mean words per sentence",
     "text.semicolons": "semicolons per sentence",
-    "text.capitalised_share": "share of words in a cased script that start with a capital letter",
+    "text.capitalised_share": "share of words in a cased script that start with a capital letter "
+                              "(0 when under a tenth of the words are in a cased script, as in Arabic text)",
     "text.separator_ratio": "menu and breadcrumb separators (| • · › » /) per word",
     "text.top_word_share": "share of words that are the most frequent word",
     "text.ascii_dash_share": "share of dashes between words written as a spaced ASCII hyphen rather than – or —",
@@ -143,7 +144,8 @@ def text_statistics(text: str, lang: str | None) -> dict[str, float]:
         "text.mattr": moving_type_token_ratio(normed),
         "text.sentence_words": n_words / sentences,
         "text.semicolons": (text.count(";") + text.count("؛")) / sentences,
-        "text.capitalised_share": sum(1 for w in cased if w[0].isupper()) / len(cased) if cased else 0.0,
+        "text.capitalised_share": (sum(1 for w in cased if w[0].isupper()) / len(cased)
+                                   if cased and len(cased) >= 0.1 * n_words else 0.0),
         "text.separator_ratio": len(_SEPARATOR.findall(text)) / max(n_words, 1),
         "text.top_word_share": top_word / n_words if n_words else 0.0,
         "text.ascii_dash_share": ascii_dashes / (ascii_dashes + typo_dashes) if ascii_dashes + typo_dashes else 0.0,
