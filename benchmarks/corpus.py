@@ -17,8 +17,9 @@ import json
 import os
 import random
 import sys
+import zlib
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import regex
@@ -150,6 +151,23 @@ def _date(k: int) -> str:
     """Publication times in generation order: copies are always later than their original."""
     day, rest = divmod(k, 86400)
     return f"2024-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}Z"
+
+
+def site_url(doc_id: str, sites: int = 40) -> str:
+    """A stable URL on one of `sites` news sites (chosen from the id), so the filter sees sources."""
+    return f"https://news{zlib.crc32(doc_id.encode()) % sites:02d}.github.io/{doc_id}.html"
+
+
+def write_jsonl(records: Iterable[dict], path: str | Path, fields: tuple[str, ...] | None = None) -> tuple[int, int]:
+    """Stream records to a JSONL file (only `fields`, when given) without holding them; returns (records, bytes)."""
+    count = size = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for rec in records:
+            line = json.dumps(rec if fields is None else {k: rec[k] for k in fields}, ensure_ascii=False) + "\n"
+            out.write(line)
+            count += 1
+            size += len(line.encode("utf-8"))
+    return count, size
 
 
 def main(argv: list[str] | None = None) -> None:
