@@ -103,6 +103,17 @@ class VerdictConfig:
 
 
 @dataclass
+class TrainConfig:
+    """How the quality model is fitted: regularisation grids, folds, seed and per-label n-gram budgets."""
+
+    C_grid: list[float]
+    signal_C_grid: list[float]
+    folds: int
+    seed: int
+    keep_top: dict[str, int]
+
+
+@dataclass
 class QualityConfig:
     """Classifier settings: model file, signal measurement, flag thresholds, reject default, verdicts."""
 
@@ -118,6 +129,7 @@ class QualityConfig:
     containment_sample_mod: int
     flags: dict[str, float]
     verdict: VerdictConfig
+    train: TrainConfig
 
 
 @dataclass
@@ -186,6 +198,7 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         sections["strip"] = StripConfig(**strip)
         quality = dict(data["quality"])
         quality["verdict"] = VerdictConfig(**quality["verdict"])
+        quality["train"] = TrainConfig(**quality["train"])
         sections["quality"] = QualityConfig(**quality)
     except TypeError as exc:
         raise ConfigError(f"configuration: {exc}") from None

@@ -42,15 +42,6 @@ SOURCES = {
 }
 
 
-# The n-gram regression's C and the second stage's signal_C are chosen per label from their grids by
-# grouped cross-validation inside the training rows (so inside each outer fold too: the held-out
-# figures include that choice). keep_top is a size budget (the model file is committed): low_quality
-# has 22 languages to cover, syndicated rests mostly on the signals.
-TRAIN_SETTINGS = TrainSettings(C_grid=(10.0, 30.0, 100.0, 300.0), signal_C_grid=(0.003, 0.01, 0.03, 0.1, 0.3),
-                               keep_top=30000,
-                               per_label={"low_quality": {"keep_top": 100000}, "syndicated": {"keep_top": 10000}})
-
-
 def load_examples(shared: Path) -> list[corpora.Example]:
     examples = corpora.hplt_quality(shared / SOURCES["hplt"][0])
     examples += corpora.mt_de_en(shared / SOURCES["mt-de-en"][0])
@@ -103,7 +94,7 @@ def main() -> int:
     prepare_documents(examples)
     cfg = load_config().quality
     hashing = HashingSettings()
-    settings = TRAIN_SETTINGS
+    settings = TrainSettings.from_config(cfg.train)  # [quality.train] in dedupe/defaults.toml
     data = prepare(examples, signal_settings(cfg), hashing)
     print(f"prepared {len(examples)} documents in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from conftest import shared_path
 from dedupe.cli import cli
+from dedupe.config import load_config
 from dedupe.quality import QualityModel
 
 
@@ -43,6 +44,22 @@ def test_train_prints_held_out_metrics_and_saves_a_model(tmp_path):
     assert float(mt[-1]) > 0.85  # held-out ROC AUC on documents the model did not see
     loaded = QualityModel.load(model)
     assert loaded.labels == ["machine_translated", "low_quality"]
+    grid = load_config().quality.train.C_grid
+    for label, lm in loaded.label_models.items():  # C was chosen per label from the configured grid
+        assert lm.chosen_C in grid, label
+
+
+def test_train_with_fixed_C_and_a_config_budget(tmp_path):
+    data, model, config = tmp_path / "labeled.jsonl", tmp_path / "model.json", tmp_path / "train.toml"
+    labeled_jsonl(data)
+    config.write_text("[quality.train.keep_top]\nmachine_translated = 50\nlow_quality = 70\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["train", str(data), "-o", str(model), "-q", "--C", "3", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    loaded = QualityModel.load(model)
+    assert {lm.chosen_C for lm in loaded.label_models.values()} == {3.0}
+    assert len(loaded.label_models["machine_translated"].char_index) <= 50
+    assert len(loaded.label_models["low_quality"].char_index) <= 70
+    assert len(loaded.label_models["low_quality"].char_index) > 50  # each label has its own budget
 
 
 def test_train_refuses_bad_labels_with_file_and_line(tmp_path):

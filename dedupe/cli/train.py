@@ -24,11 +24,12 @@ from dedupe.quality.training import evaluate, examples_from_documents, fit_prepa
 @click.option("--group-field", default="group", show_default=True, help="Record field grouping related documents on one side of the split [missing: the id].")
 @click.option("--test-share", default=0.2, show_default=True, type=click.FloatRange(0.05, 0.5), help="Share of groups held out for the scores.")
 @click.option("--folds", default=0, type=click.IntRange(0, 20), help="Grouped k-fold cross-validation instead of one held-out share.")
-@click.option("--C", "c", default=10.0, show_default=True, type=click.FloatRange(min=1e-6), help="Inverse regularisation strength.")
-@click.option("--seed", default=0, show_default=True, help="Seed of the split and of the regression.")
+@click.option("--C", "c", default=None, type=click.FloatRange(min=1e-6),
+              help="Fix the n-gram regression's inverse regularisation [default: chosen per label from [quality.train] C_grid].")
+@click.option("--seed", default=None, type=int, help="Seed of the split and of the regression [default: [quality.train] seed].")
 @options.common_options
 def command(inputs: tuple[str, ...], output: str, labels_field: str, group_field: str, test_share: float, folds: int,
-            c: float, seed: int, **params: object) -> None:
+            c: float | None, seed: int | None, **params: object) -> None:
     """Train on LABELED... (JSONL with a labels field), print held-out precision, recall, F1 and ROC AUC, save MODEL.
 
     The saved model is fitted on every row after the held-out scores are taken.
@@ -40,7 +41,7 @@ def command(inputs: tuple[str, ...], output: str, labels_field: str, group_field
         doc.input_order = i
     list(run_pipeline(docs, preparation_stages(cfg)))
     examples = examples_from_documents(docs, labels_field, group_field)
-    hashing, settings = HashingSettings(), TrainSettings(C=c, seed=seed)
+    hashing, settings = HashingSettings(), TrainSettings.from_config(cfg.quality.train, C=c, seed=seed)
     data = prepare(examples, signal_settings(cfg.quality), hashing)
     probs, mask = held_out_predictions(data, hashing, settings, folds=folds, test_share=test_share)
     how = f"grouped {folds}-fold cross-validation" if folds else f"{test_share:.0%} of groups held out"

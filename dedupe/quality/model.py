@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,6 +25,9 @@ from sklearn.metrics import log_loss, roc_auc_score
 from dedupe.errors import ConfigError
 from dedupe.quality.features import CLIPPED_FEATURES, FEATURE_VERSION, NUMERIC_FEATURES, HashingSettings
 from dedupe.quality.split import group_folds
+
+if TYPE_CHECKING:
+    from dedupe.config import TrainConfig
 
 LABELS: tuple[str, ...] = ("syndicated", "machine_translated", "low_quality")
 MODEL_FORMAT = "dedupe-quality-model"
@@ -53,6 +56,14 @@ class TrainSettings:
                 "signal_C_grid": list(self.signal_C_grid), "keep_top": self.keep_top,
                 "folds": self.folds, "seed": self.seed,
                 "per_label": {k: dict(sorted(v.items())) for k, v in sorted(self.per_label.items())}}
+
+    @classmethod
+    def from_config(cls, train: TrainConfig, *, C: float | None = None, seed: int | None = None) -> TrainSettings:
+        """Settings from `[quality.train]`; a fixed `C` replaces the grid, `seed` replaces the configured one."""
+        return cls(C=C if C is not None else 10.0, C_grid=() if C is not None else tuple(train.C_grid),
+                   signal_C_grid=tuple(train.signal_C_grid), folds=train.folds,
+                   seed=train.seed if seed is None else seed,
+                   per_label={label: {"keep_top": int(n)} for label, n in train.keep_top.items()})
 
     def for_label(self, label: str) -> TrainSettings:
         """These settings with the label's own values, where it has any."""
