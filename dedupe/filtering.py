@@ -14,10 +14,10 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from dedupe.clusterlog import ClusterLog
 from dedupe.config import Config
 from dedupe.document import Document
 from dedupe.index import open_index
@@ -31,45 +31,6 @@ from dedupe.workers import Workers
 
 # the counters of ClusterResult that add up over the batches of a run
 TOTALLED = ("documents", "exact_duplicates", "near_duplicates", "index_duplicates", "candidate_pairs", "verified_pairs")
-
-
-def _brief(doc: Document) -> dict[str, Any]:
-    """What a cluster line says of one document."""
-    return {"id": doc.id, "source": doc.source, "url": doc.url, "published": doc.published}
-
-
-@dataclass
-class ClusterLog:
-    """Every cluster of more than one document seen in the run, built up batch by batch."""
-
-    representatives: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> brief (when seen in this run)
-    members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # representative id -> member lines
-
-    def add(self, docs: list[Document]) -> None:
-        """Record the duplicates of one batch under their representatives (input order)."""
-        briefs = {d.id: d for d in docs if d.cluster is not None and d.cluster.size > 1 and d.duplicate_of is None}
-        for doc in docs:
-            if doc.duplicate_of is None or doc.cluster is None:
-                continue
-            rep = doc.duplicate_of
-            if rep not in self.representatives:
-                self.representatives[rep] = _brief(briefs[rep]) if rep in briefs else {"id": rep, "earlier": True}
-            line = _brief(doc) | {"similarity": doc.cluster.similarity, "containment": doc.cluster.containment,
-                                  "reason": doc.reasons[0]}
-            self.members.setdefault(rep, []).append(line)
-
-    def __len__(self) -> int:
-        return len(self.members)
-
-    def clusters(self) -> Iterator[dict[str, Any]]:
-        """One record per cluster, in order of first appearance."""
-        for rep, members in self.members.items():
-            yield {"cluster": rep, "size": 1 + len(members), "representative": self.representatives[rep], "members": members}
-
-    def largest(self, n: int) -> list[dict[str, Any]]:
-        """The n largest clusters (ties: first seen first)."""
-        ordered = sorted(self.clusters(), key=lambda c: -c["size"])
-        return ordered[:n]
 
 
 def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:

@@ -305,3 +305,20 @@ def test_stdout_output_moves_the_summary_to_stderr(tmp_path) -> None:
     kept = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(kept) + len(read_jsonl(rejects)) == len(SAMPLE_IDS)
     assert "documents: 30" in proc.stderr
+
+
+def test_clusters_across_small_batches_agree_with_the_rejects(tmp_path) -> None:
+    """With batches of 4, clusters grow across batches; the report's largest ones match the rejects file."""
+    report = tmp_path / "report.json"
+    proc, _, rejects = run_filter(tmp_path, "--no-classify", "--batch-docs", "4", "--report", str(report))
+    assert proc.returncode == 0, proc.stderr
+    members: dict[str, list[str]] = {}
+    for r in read_jsonl(rejects):
+        members.setdefault(r["dedupe"]["duplicate_of"], []).append(r["id"])
+    largest = json.loads(report.read_text(encoding="utf-8"))["clusters"]["largest"]
+    assert json.loads(report.read_text(encoding="utf-8"))["clusters"]["count"] == len(members)
+    assert [c["size"] for c in largest] == sorted((1 + len(m) for m in members.values()), reverse=True)[: len(largest)]
+    for c in largest:
+        assert [m["id"] for m in c["members"]] == members[c["cluster"]]  # input order, batch after batch
+    assert any(c["representative"].get("earlier") for c in largest)  # some representative sat in an earlier batch
+    assert f"clusters: {len(members)} with {sum(map(len, members.values()))} duplicates" in proc.stdout

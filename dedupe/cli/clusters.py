@@ -46,6 +46,6 @@ def command(inputs: tuple[str, ...], output: str, workers: int | None,
             documents += 1
         written = write_records(output, job.clusters.clusters())
     out = sys.stderr if output == "-" else sys.stdout
-    duplicates = sum(len(m) for m in job.clusters.members.values())
-    click.echo(f"documents: {documents}  clusters: {written}  duplicates in them: {duplicates}", file=out)
+    click.echo(f"documents: {documents}  clusters: {written}  duplicates in them: {job.clusters.duplicates}", file=out)
+    job.clusters.close()
     click.echo(f"output: {output}", file=out)

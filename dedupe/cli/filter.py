@@ -72,6 +72,7 @@ def command(inputs: tuple[str, ...], output: str, rejects: str, index_path: str 
         _write_report(report, summary, job, cfg, inputs, output, rejects, index_path, thresholds)
     for line in run_lines(summary, job, cfg):
         click.echo(line, file=out)
+    job.clusters.close()
     where = f"kept: {output}  rejects: {rejects}"
     where += f"  index: {index_path}" if index_path else ""
     where += f"  report: {report}" if report else ""
@@ -101,8 +102,7 @@ def run_lines(summary: RunSummary, job: FilterJob, cfg: Config) -> list[str]:
     lines = summary.lines()
     largest = job.clusters.largest(1)
     biggest = f"  largest: {largest[0]['size']} ({largest[0]['cluster']})" if largest else ""
-    in_clusters = sum(len(m) for m in job.clusters.members.values())
-    lines.append(f"clusters: {len(job.clusters)} with {in_clusters} duplicates{biggest}")
+    lines.append(f"clusters: {len(job.clusters)} with {job.clusters.duplicates} duplicates{biggest}")
     near = cfg.near
     contained = f" or containment {near.containment} (length ratio >= {near.containment_min_ratio})" if near.containment > 0 else ""
     lines.append(f"LSH: {job.bands} bands x {job.rows} rows; duplicate at Jaccard {near.threshold}{contained}; "
