@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import regex
 
-_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)?")
-_HAS_LETTER = regex.compile(r"\p{L}")
+from dedupe.quality.patterns import HAS_LETTER, WORD
+
 _REPEATED_LETTER = regex.compile(r"(\p{L})\1\1")
 _PUNCT = regex.compile(r"\p{P}")
 _SEGMENT_BREAK = regex.compile(r"[.!?؟…,،;؛:|•·/\-–—()\[\]\"«»“”。，、！？]+")
 _PHONE = regex.compile(r"(?<!\d)\+?\d[\d \-]{7,}\d(?!\d)")
 _WEB = regex.compile(r"https?://|www\.|\.(?:com|net|org|html?|php)\b|@\w", regex.IGNORECASE)
 _ALL_CAPS = regex.compile(r"^\p{Lu}{2,}$")
-_LETTER = regex.compile(r"\p{L}")
 _SCRIPTS = tuple(regex.compile(rf"\p{{{s}}}") for s in
                  ("Latin", "Arabic", "Cyrillic", "Han", "Greek", "Devanagari", "Bengali", "Hebrew", "Hangul",
                   "Hiragana", "Katakana", "Thai", "Armenian", "Georgian", "Ethiopic", "Tamil"))
@@ -50,12 +49,12 @@ def main_script_letters(text: str, letters: int) -> int:
 
 def listlike_statistics(text: str) -> dict[str, float]:
     """The LISTLIKE_STATS values of one (cleaned) text."""
-    tokens = _WORD.findall(text)
-    words = [w for w in tokens if _HAS_LETTER.search(w)]
+    tokens = WORD.findall(text)
+    words = [w for w in tokens if HAS_LETTER.search(w)]
     n_words = max(len(words), 1)
-    segments = [len(_WORD.findall(s)) for s in _SEGMENT_BREAK.split(text)]
+    segments = [len(WORD.findall(s)) for s in _SEGMENT_BREAK.split(text)]
     segments = [n for n in segments if n]
-    letters = len(_LETTER.findall(text))
+    letters = len(HAS_LETTER.findall(text))
     repeats = sum(1 for w in words if _REPEATED_LETTER.search(w)) if _REPEATED_LETTER.search(text) else 0
     return {
         "text.short_word_share": sum(1 for w in words if len(w) <= 3) / n_words,

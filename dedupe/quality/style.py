@@ -12,10 +12,10 @@ import math
 
 import regex
 
-_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)?")
+from dedupe.quality.patterns import TYPO_DASH, WORD
+
 _SENTENCE_SPLIT = regex.compile(r"(?<=[.!?؟…。！？])\s+")
 _CONTRACTION = regex.compile(r"\b\p{L}+['’](?:s|t|re|ve|ll|d|m)\b", regex.IGNORECASE)
-_TYPO_DASH = regex.compile(r"[–—]")
 _QUOTE = regex.compile(r"[\"“”„«»]")
 
 STYLE_STATS: dict[str, str] = {
@@ -32,14 +32,14 @@ STYLE_STATS: dict[str, str] = {
 
 def style_statistics(text: str) -> dict[str, float]:
     """The STYLE_STATS values of one (cleaned) text."""
-    n_words = len(_WORD.findall(text))
+    n_words = len(WORD.findall(text))
     per_word = 1.0 / max(n_words, 1)
-    lengths = [len(_WORD.findall(s)) for s in _SENTENCE_SPLIT.split(text)]
+    lengths = [len(WORD.findall(s)) for s in _SENTENCE_SPLIT.split(text)]
     lengths = [n for n in lengths if n]
     mean = sum(lengths) / len(lengths) if lengths else 0.0
     spread = math.sqrt(sum((n - mean) ** 2 for n in lengths) / len(lengths)) if lengths else 0.0
     return {
-        "text.typo_dash_rate": 100.0 * len(_TYPO_DASH.findall(text)) * per_word,
+        "text.typo_dash_rate": 100.0 * len(TYPO_DASH.findall(text)) * per_word,
         "text.sentence_cv": spread / mean if mean else 0.0,
         "text.long_sentence_share": sum(1 for n in lengths if n >= 30) / len(lengths) if lengths else 0.0,
         "text.comma_rate": (text.count(",") + text.count("،")) * per_word,

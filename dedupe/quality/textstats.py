@@ -11,11 +11,11 @@ from collections import Counter
 
 import regex
 
+from dedupe.quality.patterns import HAS_LETTER, TYPO_DASH, WORD
+
 from dedupe.quality.language import ARABIC_SCRIPT_LANGS
 from dedupe.quality.lexicon import load_lexicon
 
-_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)?")
-_HAS_LETTER = regex.compile(r"\p{L}")
 _NONSPACE = regex.compile(r"\S")
 _LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]")
 _DIGIT = regex.compile(r"\p{N}")
@@ -26,7 +26,6 @@ _ELLIPSIS_END = regex.compile(r"(?:\.\.\.|…)\s*$")
 # line-final marks that close a sentence; Arabic adds its own question mark, comma and semicolon
 _SENTENCE_END = regex.compile(r"[.!?؟…]+(?=\s|$)")
 _ASCII_DASH = regex.compile(r"(?<=\S) - (?=\S)")
-_TYPO_DASH = regex.compile(r"[–—]")
 _SEPARATOR = regex.compile(r"(?:^|\s)[|•·›»/](?=\s|$)")
 
 _END_LATIN = frozenset('.!?…:;"\'”»)]')
@@ -104,8 +103,8 @@ def moving_type_token_ratio(words: list[str], window: int = 100, step: int = 10)
 def text_statistics(text: str, lang: str | None) -> dict[str, float]:
     """The TEXT_STATS values of one (cleaned) text in language `lang`, plus the raw `text.words` count."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    tokens = _WORD.findall(text)
-    words = [w for w in tokens if _HAS_LETTER.search(w)]
+    tokens = WORD.findall(text)
+    words = [w for w in tokens if HAS_LETTER.search(w)]
     normed = [_norm_word(w, lang) for w in words]
     n_words = len(words)
     nonspace = len(_NONSPACE.findall(text)) or 1
@@ -123,13 +122,13 @@ def text_statistics(text: str, lang: str | None) -> dict[str, float]:
     cased = [w for w in words if w[0].lower() != w[0].upper()]
     top_word = Counter(normed).most_common(1)[0][1] if normed else 0
     ascii_dashes = len(_ASCII_DASH.findall(text))
-    typo_dashes = len(_TYPO_DASH.findall(text))
+    typo_dashes = len(TYPO_DASH.findall(text))
     return {
         "text.words": float(n_words),
         "text.words_log": math.log1p(n_words),
         "text.mean_word_len": sum(len(w) for w in words) / n_words if n_words else 0.0,
         "text.punct_line_end": sum(1 for line in lines if line[-1] in ends) / n_lines if lines else 0.0,
-        "text.short_line_share": sum(1 for line in lines if len(_WORD.findall(line)) < 4) / n_lines if lines else 0.0,
+        "text.short_line_share": sum(1 for line in lines if len(WORD.findall(line)) < 4) / n_lines if lines else 0.0,
         "text.dup_line_share": dup_line_chars / line_chars,
         "text.top_2gram_share": _top_ngram_share(normed, 2),
         "text.dup_5gram_share": _repeated_ngram_share(normed, 5),
