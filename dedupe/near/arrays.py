@@ -92,28 +92,19 @@ def windows(t: np.ndarray, n: int) -> np.ndarray:
 
 def token_spans(cps: np.ndarray, doc_off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end positions of word tokens (runs of \\w), never crossing a document boundary."""
-    if len(cps) == 0:
+    n = len(cps)
+    if n == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    is_word = word_table()[cps].view(np.int8)
-    edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
-    boundary = np.zeros(len(cps) + 1, dtype=bool)
-    boundary[doc_off] = True
-    inside = is_word.astype(bool)
-    # Split runs at document boundaries: a word char right after a boundary starts a token.
-    at_boundary = boundary[:-1] & inside
-    at_boundary[0] = False
-    if at_boundary.any():
-        prev_word = np.zeros(len(cps), dtype=bool)
-        prev_word[1:] = inside[:-1]
-        extra = np.flatnonzero(at_boundary & prev_word)
-    else:
-        extra = np.empty(0, dtype=np.int64)
-    starts = np.flatnonzero(edges[:-1] == 1)
-    ends = np.flatnonzero(edges[1:] == -1) + 1
-    if len(extra):
-        starts = np.sort(np.concatenate((starts, extra)))
-        ends = np.sort(np.concatenate((ends, extra)))
-    return starts, ends
+    inside = word_table()[cps]
+    # A token starts where a word character has none before it in its document, and ends likewise.
+    before = np.zeros(n, dtype=bool)
+    before[1:] = inside[:-1]
+    doc_starts = doc_off[:-1]
+    before[doc_starts[doc_starts < n]] = False
+    after = np.zeros(n, dtype=bool)
+    after[:-1] = inside[1:]
+    after[doc_off[1:] - 1] = False  # each document's last position (-1 for leading empty ones: also a last position)
+    return np.flatnonzero(inside & ~before), np.flatnonzero(inside & ~after) + 1
 
 
 def token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
