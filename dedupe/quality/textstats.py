@@ -11,10 +11,9 @@ from collections import Counter
 
 import regex
 
-from dedupe.quality.patterns import HAS_LETTER, TYPO_DASH, WORD
-
 from dedupe.quality.language import ARABIC_SCRIPT_LANGS
 from dedupe.quality.lexicon import load_lexicon
+from dedupe.quality.patterns import HAS_LETTER, TYPO_DASH, WORD
 
 _NONSPACE = regex.compile(r"\S")
 _LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]")
