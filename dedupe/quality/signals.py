@@ -3,7 +3,8 @@
 Four families: what the strip stage found (`strip.*`), what the near-duplicate neighbours say
 (`near.*`), text statistics (`text.*`: Gopher/FineWeb-style, writing style, list-likeness) and
 machine-translation indicators (`mt.*`). Values are numbers the classifier reads; passing a threshold
-from the `[quality.flags]` config table also adds a named signal (`mt:calque`, `near:later-copy`, `text:few-stopwords`, ...) to `Document.signals`.
+from the `[quality.flags]` config table also adds a named signal (`mt:calque`, `near:later-copy`,
+`text:few-stopwords`, ...) to `Document.signals`.
 """
 
 from __future__ import annotations
