@@ -71,6 +71,7 @@ def worker(engine: str, task: str, docs: int, seed: int, stream: bool, repeat: i
     from dedupe.config import load_config
     from dedupe.document import Document
     from dedupe.near import Signer, find_clusters
+    from dedupe.near.signer import Signed
     from dedupe.near.settings import lsh_shape
 
     cfg = load_config()
@@ -85,7 +86,10 @@ def worker(engine: str, task: str, docs: int, seed: int, stream: bool, repeat: i
 
         signer = Signer(near)
         _warm_up("ours", seed_texts(), near)
-        sig_parts, key_parts, kinds, light, mb, signing = [], [], [], [], 0.0, 0.0
+        parts: list = []
+        kinds: list[str] = []
+        light: list = []
+        mb, signing = 0.0, 0.0
         batch: list[dict] = []
 
         def flush() -> None:
@@ -93,11 +97,10 @@ def worker(engine: str, task: str, docs: int, seed: int, stream: bool, repeat: i
             texts = [r["text"] for r in batch]
             mb += sum(len(t.encode("utf-8")) for t in texts) / 1e6
             t0 = time.perf_counter()
-            s, k, kd = signer.sign_with_keys(texts)
+            signed = signer.sign_all(texts)
             signing += time.perf_counter() - t0
-            sig_parts.append(s)
-            key_parts.append(k)
-            kinds.extend(kd)
+            parts.append(signed)
+            kinds.extend(signed.kinds)
             for r in batch:
                 light.append(Document(id=r["id"], text="", published=r["published"], input_order=len(light)))
             batch.clear()
@@ -109,10 +112,11 @@ def worker(engine: str, task: str, docs: int, seed: int, stream: bool, repeat: i
         if batch:
             flush()
         out["rss_before_mb"] = _rss_mb()
-        sigs, keys = np.concatenate(sig_parts), np.concatenate(key_parts)
-        del sig_parts, key_parts
+        signed = Signed(np.concatenate([p.signatures for p in parts]), np.concatenate([p.exact_keys for p in parts]),
+                        kinds, np.concatenate([p.sizes for p in parts]))
+        del parts
         t0 = time.perf_counter()
-        result = find_clusters(light, near, cfg.keep_policy, signed=(sigs, keys, kinds)) if task == "detect" else None
+        result = find_clusters(light, near, cfg.keep_policy, signed=signed) if task == "detect" else None
         clustering = time.perf_counter() - t0
         out.update(seconds=signing + clustering, signing_seconds=signing, mb=mb, peak_rss_mb=_rss_mb())
         if result is not None:
