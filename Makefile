@@ -14,7 +14,8 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
+$(VENV)/.installed-test: $(VENV)/.installed scripts/system-deps.sh
+	bash scripts/system-deps.sh
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
