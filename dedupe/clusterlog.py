@@ -82,6 +82,10 @@ class ClusterLog:
         return sorted(self._records(f"WHERE reps.rep IN ({marks}) ORDER BY reps.first", reps),
                       key=lambda c: order[c["cluster"]])
 
+    def sizes(self) -> dict[int, int]:
+        """How many clusters there are of each size (representative included), smallest size first."""
+        return dict(self._db.execute("SELECT 1 + size, COUNT(*) FROM reps GROUP BY size ORDER BY size"))
+
     def _records(self, where_order: str, params: Any) -> Iterator[dict[str, Any]]:
         rows = self._db.execute(
             "SELECT reps.rep, reps.brief, reps.size, members.line FROM reps JOIN members ON members.rep = reps.rep "

@@ -39,3 +39,24 @@ class KeepPolicy:
     def order(self, docs: list[Document]) -> list[Document]:
         """The documents, best to keep first."""
         return sorted(docs, key=self.key)
+
+    def deciding_rule(self, kept: Document, other: Document) -> str:
+        """The rule (one of RULES) on which `kept` came before `other`: why it was kept instead."""
+        return deciding_rule(self.key(kept), self.key(other))
+
+
+# the keep policy's rules in the order they are tried, each with what it means for the kept document
+RULES: dict[str, str] = {
+    "published": "published earliest",
+    "source_priority": "source listed first in [keep_policy] source_priority",
+    "length": "longest text",
+    "input_order": "first in input order",
+}
+
+
+def deciding_rule(kept_key: tuple, other_key: tuple) -> str:
+    """The first rule whose part of the two sort keys differs (keys from KeepPolicy.key)."""
+    for rule, a, b in zip(RULES, kept_key, other_key):
+        if a != b:
+            return rule
+    return "input_order"

@@ -46,30 +46,62 @@ def verdict(row: dict[str, Any], thresholds: Any) -> tuple[str, list[str]]:
     return (found[0] if len(found) == 1 else "mixed"), found
 
 
+class _Tally:
+    """What one source's documents add up to."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.later = 0
+        self.first = 0
+        self.signals: Counter[str] = Counter()
+        self.label_sums: dict[str, float] = defaultdict(float)
+        self.label_counts: Counter[str] = Counter()
+
+
+class SourceTally:
+    """Per-source counts built one document at a time, so a run of any size is scored in bounded memory."""
+
+    def __init__(self) -> None:
+        self._by_source: dict[str, _Tally] = defaultdict(_Tally)
+
+    def add(self, doc: Document) -> None:
+        """Count one classified document (unreadable ones are left out)."""
+        if doc.error is not None:
+            return
+        t = self._by_source[source_of(doc)]
+        t.documents += 1
+        t.later += _later_copy(doc)
+        t.first += "near:first-publisher" in doc.signals
+        t.signals.update(doc.signals)
+        for label in LABELS:
+            if label in doc.labels:
+                t.label_sums[label] += doc.labels[label]
+                t.label_counts[label] += 1
+
+    def rows(self, cfg: Config, top_signals: int = 5) -> list[dict[str, Any]]:
+        """One row per source, sorted by source name."""
+        rows = []
+        for source in sorted(self._by_source):
+            t = self._by_source[source]
+            row: dict[str, Any] = {
+                "source": source,
+                "documents": t.documents,
+                "duplicate_rate": round(t.later / t.documents, 4),
+                "first_publisher_rate": round(t.first / (t.first + t.later), 4) if t.first + t.later else None,
+            }
+            for label in LABELS:
+                n = t.label_counts[label]
+                row[f"p_{label}"] = round(t.label_sums[label] / n, 4) if n else None
+            row["top_signals"] = [f"{name} ({count})" for name, count in
+                                  sorted(t.signals.items(), key=lambda c: (-c[1], c[0]))[:top_signals]]
+            row["verdict"], row["findings"] = verdict(row, cfg.quality.verdict)
+            rows.append(row)
+        return rows
+
+
 def score_sources(docs: Iterable[Document], cfg: Config, top_signals: int = 5) -> list[dict[str, Any]]:
     """One row per source, sorted by source name; documents must have been classified (labels set)."""
-    by_source: dict[str, list[Document]] = defaultdict(list)
+    tally = SourceTally()
     for doc in docs:
-        if doc.error is None:
-            by_source[source_of(doc)].append(doc)
-    rows = []
-    for source in sorted(by_source):
-        group = by_source[source]
-        n = len(group)
-        later = sum(_later_copy(d) for d in group)
-        first = sum("near:first-publisher" in d.signals for d in group)
-        signals = Counter(s for d in group for s in d.signals)
-        row: dict[str, Any] = {
-            "source": source,
-            "documents": n,
-            "duplicate_rate": round(later / n, 4),
-            "first_publisher_rate": round(first / (first + later), 4) if first + later else None,
-        }
-        for label in LABELS:
-            values = [d.labels[label] for d in group if label in d.labels]
-            row[f"p_{label}"] = round(sum(values) / len(values), 4) if values else None
-        row["top_signals"] = [f"{name} ({count})" for name, count in
-                              sorted(signals.items(), key=lambda t: (-t[1], t[0]))[:top_signals]]
-        row["verdict"], row["findings"] = verdict(row, cfg.quality.verdict)
-        rows.append(row)
-    return rows
+        tally.add(doc)
+    return tally.rows(cfg, top_signals)
