@@ -48,6 +48,48 @@ def _hash(key: str) -> int:
     return xxhash.xxh3_64_intdigest(key.encode("utf-8"))
 
 
+# The rule, as small functions shared with the Spark engine (dedupe.engines.spark_chrome), which
+# counts the same things with DataFrame aggregations: one rule, two ways of counting.
+
+def line_keys(text: str) -> list[str]:
+    """The normalised keys of a text's non-blank lines, in order."""
+    return [line_key(text[ln.start:ln.end]) for ln in split_lines(text) if not ln.blank]
+
+
+def whole_hash(keys: list[str]) -> int:
+    """One hash of all of a document's line keys: equal for texts equal after normalising."""
+    return _hash("\n".join(keys))
+
+
+def body_hashes(keys: list[str], cfg: LearnedChromeConfig) -> set[int]:
+    """Hashes of the body lines that tell articles apart: lines longer than max_words; for an
+    article of short paragraphs, every line of 3 x min_line_chars or more."""
+    long = {_hash(k) for k in keys if len(k.split()) > cfg.max_words}
+    if len(long) < 2:
+        long |= {_hash(k) for k in keys if len(k) >= 3 * cfg.min_line_chars}
+    return long
+
+
+def same_article(shared: int, size_a: int, size_b: int, cfg: LearnedChromeConfig) -> bool:
+    """Two documents sharing `shared` body lines are copies of one article."""
+    return shared / min(size_a, size_b) >= cfg.same_article_overlap
+
+
+def learnable(key: str, cfg: LearnedChromeConfig) -> bool:
+    """A line short enough to be chrome and long enough to mean something."""
+    return len(key) >= cfg.min_line_chars and len(key.split()) <= cfg.max_words
+
+
+def chrome_in_source(articles: int, cfg: LearnedChromeConfig) -> bool:
+    """A line found in `articles` distinct articles of one source is chrome."""
+    return articles >= cfg.min_articles_per_source
+
+
+def chrome_across(articles: int, sources: int, cfg: LearnedChromeConfig) -> bool:
+    """A line found in `articles` distinct articles from `sources` sources is chrome."""
+    return articles >= cfg.min_articles_across and sources >= cfg.min_sources_across
+
+
 class _UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
@@ -93,7 +135,7 @@ class LearnedChrome:
     # learning -----------------------------------------------------------------------------
 
     def _lines(self, doc: Document) -> list[str]:
-        return [line_key(doc.text[ln.start:ln.end]) for ln in split_lines(doc.text) if not ln.blank]
+        return line_keys(doc.text)
 
     def article_groups(self, batch: list[Document]) -> list[int]:
         """For each document, the id of its distinct-article group (copies share one id).
@@ -110,15 +152,12 @@ class LearnedChrome:
         body: list[set[int]] = []
         whole: dict[int, int] = {}
         for i, lines in enumerate(keys):
-            h = _hash("\n".join(lines))
+            h = whole_hash(lines)
             if h in whole:
                 uf.union(whole[h], i)
             else:
                 whole[h] = i
-            long = {_hash(k) for k in lines if len(k.split()) > self.cfg.max_words}
-            if len(long) < 2:  # an article of short paragraphs: all its substantial lines
-                long |= {_hash(k) for k in lines if len(k) >= 3 * self.cfg.min_line_chars}
-            body.append(long)
+            body.append(body_hashes(lines, self.cfg))
         postings: dict[int, list[int]] = defaultdict(list)
         for i, hs in enumerate(body):
             for h in hs:
@@ -132,8 +171,7 @@ class LearnedChrome:
                     if (a, b) in checked:
                         continue
                     checked.add((a, b))
-                    shared = len(body[a] & body[b])
-                    if shared / min(len(body[a]), len(body[b])) >= self.cfg.same_article_overlap:
+                    if same_article(len(body[a] & body[b]), len(body[a]), len(body[b]), self.cfg):
                         uf.union(a, b)
         return [uf.find(i) for i in range(n)]
 
@@ -148,17 +186,14 @@ class LearnedChrome:
                 continue
             src = _source_of(doc)
             for key in set(self._lines(doc)):
-                if len(key) < self.cfg.min_line_chars or len(key.split()) > self.cfg.max_words:
+                if not learnable(key, self.cfg):
                     continue
                 across[key].add(group)
                 sources[key].add(src or "")
                 if src:
                     per_source[(src, key)].add(group)
-        chrome = {key for (_, key), g in per_source.items() if len(g) >= self.cfg.min_articles_per_source}
-        chrome |= {
-            key for key, g in across.items()
-            if len(g) >= self.cfg.min_articles_across and len(sources[key]) >= self.cfg.min_sources_across
-        }
+        chrome = {key for (_, key), g in per_source.items() if chrome_in_source(len(g), self.cfg)}
+        chrome |= {key for key, g in across.items() if chrome_across(len(g), len(sources[key]), self.cfg)}
         return chrome
 
     # applying -----------------------------------------------------------------------------
