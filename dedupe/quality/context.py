@@ -122,19 +122,30 @@ def batch_near_facts(docs: list[Document], *, ngram: int = 5, sample_mod: int = 
                     earlier[j] += 1
         best_j, best = min(earlier.items(), key=lambda t: (-t[1], rank_of[t[0]])) if earlier else (None, 0)
         shared = max(anywhere.values(), default=0)
-        containment = best / len(shingles[i]) if shingles[i] else 0.0
-        size = doc.cluster.size if doc.cluster is not None else 1
-        if doc.cluster is not None:
-            first = first_in_cluster[doc.cluster.id] == i and doc.duplicate_of is None
-            later = not first or doc.duplicate_of is not None
-        else:
-            first, later = False, doc.duplicate_of is not None
-        facts.append(NearFacts(
-            cluster_size=size,
-            later_copy=later and size > 1 or doc.duplicate_of is not None,
-            first_publisher=first and size > 1,
-            containment=containment,
-            contained_in=docs[best_j].id if best_j is not None and best else None,
-            shared_copy=shared / len(shingles[i]) if shingles[i] else 0.0,
-        ))
+        first = doc.cluster is not None and first_in_cluster[doc.cluster.id] == i
+        facts.append(facts_of(doc, first, best, docs[best_j].id if best_j is not None else None, shared,
+                              len(shingles[i])))
     return facts
+
+
+def facts_of(doc: Document, earliest_in_cluster: bool, best: int, best_id: str | None, shared: int,
+             sampled: int) -> NearFacts:
+    """A document's NearFacts from what the batch says of it: whether it is the earliest member of its
+    cluster, the most sampled shingles found in one earlier document (`best`, in `best_id`) and in any
+    other (`shared`), out of its own `sampled` ones. Shared with the Spark engine, which counts these
+    with DataFrame joins."""
+    containment = best / sampled if sampled else 0.0
+    size = doc.cluster.size if doc.cluster is not None else 1
+    if doc.cluster is not None:
+        first = earliest_in_cluster and doc.duplicate_of is None
+        later = not first or doc.duplicate_of is not None
+    else:
+        first, later = False, doc.duplicate_of is not None
+    return NearFacts(
+        cluster_size=size,
+        later_copy=later and size > 1 or doc.duplicate_of is not None,
+        first_publisher=first and size > 1,
+        containment=containment,
+        contained_in=best_id if best_id is not None and best else None,
+        shared_copy=shared / sampled if sampled else 0.0,
+    )
