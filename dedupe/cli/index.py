@@ -11,21 +11,22 @@ from dedupe.index import open_index
 
 @click.group(name="index")
 def command() -> None:
-    """Inspect the persistent index used by `dedupe filter --index PATH`."""
+    """Inspect the persistent index used by `dedupe filter --index PATH` (or --index redis://HOST:PORT/DB)."""
 
 
 @command.command("stats")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("path", metavar="PATH|redis://HOST:PORT/DB")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def stats(path: str, as_json: bool) -> None:
-    """Print the size, number of documents and settings of the index at PATH."""
+    """Print the size, number of documents and settings of the index at PATH (an SQLite file or a Redis URL)."""
     with open_index(path, None) as index:
         info = index.stats()
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, sort_keys=True))
         return
     click.echo(f"index      {info['path']}")
-    click.echo(f"size       {info['size_bytes']:,} bytes")
+    where = " (Redis server memory, all databases)" if info.get("backend") == "redis" else ""
+    click.echo(f"size       {info['size_bytes']:,} bytes{where}")
     click.echo(f"documents  {info['documents']:,}")
     click.echo(f"batches    {info['batches']:,}")
     click.echo("settings")

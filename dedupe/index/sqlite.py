@@ -141,6 +141,10 @@ class SQLiteIndex:
             raise
         self.conn.execute("COMMIT")
 
+    def mark(self) -> None:
+        """No watermark: the held transaction excludes other writers, so nothing can conflict."""
+        return None
+
     # lookups -------------------------------------------------------------------------------
 
     def lookup_exact(self, keys: np.ndarray) -> dict[int, str]:
@@ -187,9 +191,10 @@ class SQLiteIndex:
 
     # writes --------------------------------------------------------------------------------
 
-    def add_batch(self, items: Iterable[tuple]) -> int:
+    def add_batch(self, items: Iterable[tuple], since: int | None = None) -> int:
         """Add (doc id, exact key, signature, band keys[, distinct shingles]) items in one transaction;
         returns how many. Without a shingle count, containment cannot be checked against the item.
+        `since` is for shared backends (see RedisIndex.add_batch); one SQLite writer has no conflicts.
 
         The iterable is consumed inside the transaction: if it raises, or the process dies,
         nothing of this batch is stored.
