@@ -15,19 +15,19 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from itertools import islice
+from time import perf_counter
 from typing import Any
 
-from dedupe import reasons
 from dedupe.clusterlog import ClusterLog
 from dedupe.config import Config
 from dedupe.document import Document
-from dedupe.index import IndexConflict, open_index
+from dedupe.index import open_index
 from dedupe.near import band_keys, find_clusters, index_settings
-from dedupe.near.claims import recheck_kept
 from dedupe.near.settings import lsh_shape
 from dedupe.near.signer import Signed, Signer
 from dedupe.reasons import label_reason
 from dedupe.strip import LearnedChrome
+from dedupe.timings import StageClock
 from dedupe.workers import Workers
 
 
@@ -60,30 +60,47 @@ class FilterJob:
         self.bands, self.rows = lsh_shape(cfg.near)
         self.totals: dict[str, int] = dict.fromkeys(("batches", *TOTALLED, "added_to_index"), 0)
         self.clusters = ClusterLog()
+        self.clock = StageClock()  # seconds per stage, for the report
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Every input document once, in input order, with its decision made."""
-        for batch in _batches(docs, self.cfg.filter.batch_docs):
-            yield from self._batch(batch)
+        for batch in _batches(self.clock.iterate(docs, "read"), self.cfg.filter.batch_docs):
+            for doc in self._batch(batch):
+                start = perf_counter()
+                yield doc  # what the caller does with it (writing it out) counts as "write"
+                self.clock.add("write", perf_counter() - start)
+
+    @property
+    def timings(self) -> dict[str, float]:
+        """Seconds spent so far in each stage (read, language, strip, learned, sign, match, classify,
+        index, write); language and strip are split from the workers' wall time by their own measure."""
+        return self.clock.to_dict()
 
     def _batch(self, batch: list[Document]) -> list[Document]:
+        seen = dict(self.workers.local.seconds)
+        self.clock.start()
         live = self.workers.prepare([d for d in batch if d.error is None])
+        self.clock.lap_shares({k: v - seen[k] for k, v in self.workers.local.seconds.items()})
         if self.learned is not None:
             chrome = self.learned.learn(live)
             for doc in live:
                 self.learned.apply(doc, chrome)
+        self.clock.lap("learned")
         signed = self.signer.sign_all([d.text for d in live])
-        since = self.index.mark()  # a shared index: what later commits by other workers are measured from
+        self.clock.lap("sign")
         result = find_clusters(live, self.cfg.near, self.cfg.keep_policy, index=self.index, update_index=False,
                                signed=signed)
+        self.clock.lap("match")
         if self.classify and live:
             facts = self.workers.local.classifier.near_facts(live)
             live = self.workers.classify(live, facts)
         self._decide(live)
-        self._remember(live, signed, since)
+        self.clock.lap("classify")
+        self._remember(live, signed)
         self._count(result)
         self.clusters.add(live)
         by_order = {d.input_order: d for d in live}
+        self.clock.lap("index")
         return [by_order.get(d.input_order, d) for d in batch]
 
     def _decide(self, docs: list[Document]) -> None:
@@ -93,32 +110,15 @@ class FilterJob:
                 if doc.labels.get(label, 0.0) >= p:
                     doc.reject(label_reason(label))
 
-    def _remember(self, docs: list[Document], signed: Signed, since: int | None = None) -> None:
-        """Add the batch's kept documents (those with any token) to the index, in one transaction.
-
-        On a shared index the commit is refused while other workers committed documents sharing a
-        bucket with kept ones after `since`; those are verified against the newcomers (a match is
-        rejected as its duplicate) and the commit is tried again from the new watermark.
-        """
-        while True:
-            kept = [i for i, d in enumerate(docs) if d.decision != "reject" and signed.kinds[i] != "empty"]
-            if not kept:
-                return
-            keys = band_keys(signed.signatures[kept], self.bands, self.rows)
-            try:
-                self.totals["added_to_index"] += self.index.add_batch(
-                    ((docs[i].id, int(signed.exact_keys[i]), signed.signatures[i], keys[k], int(signed.sizes[i]))
-                     for k, i in enumerate(kept)), since=since)
-                return
-            except IndexConflict as conflict:
-                rows = [kept[p] for p in conflict.positions]
-                late = recheck_kept(docs, rows, signed.signatures, signed.exact_keys, signed.sizes,
-                                    keys[conflict.positions], self.index, self.cfg.near, after=conflict.since)
-                for i in late:
-                    why = "exact_duplicates" if reasons.EXACT_DUPLICATE in docs[i].reasons else "near_duplicates"
-                    self.totals[why] += 1
-                    self.totals["index_duplicates"] += 1
-                since = conflict.upto
+    def _remember(self, docs: list[Document], signed: Signed) -> None:
+        """Add the batch's kept documents (those with any token) to the index, in one transaction."""
+        kept = [i for i, d in enumerate(docs) if d.decision != "reject" and signed.kinds[i] != "empty"]
+        if not kept:
+            return
+        keys = band_keys(signed.signatures[kept], self.bands, self.rows)
+        self.totals["added_to_index"] += self.index.add_batch(
+            (docs[i].id, int(signed.exact_keys[i]), signed.signatures[i], keys[k], int(signed.sizes[i]))
+            for k, i in enumerate(kept))
 
     def _count(self, result: Any) -> None:
         self.totals["batches"] += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Sequence
+from time import perf_counter
 from typing import Any
 
 from dedupe.config import Config
@@ -25,14 +26,21 @@ class Workbench:
         self.detect = LanguageDetector(cfg.lang.sample_chars, cfg.lang.seed, cfg.lang.script_share)
         self.stripper = Stripper(RuleSet.load(cfg.strip.rules_dirs, cfg.strip.disable))
         self.classifier = None
+        self.seconds = {"language": 0.0, "strip": 0.0}  # this process's time in each step of prepare
         if classify:
             from dedupe.quality import Classifier
 
             self.classifier = Classifier.load(model_path, cfg.quality)
 
     def prepare(self, docs: list[Document]) -> list[Document]:
-        """Language, then rule-based stripping, of each document."""
-        return [self.stripper.strip(doc) for doc in self.detect(docs)]
+        """Language, then rule-based stripping, of each document (seconds of each added to `seconds`)."""
+        start = perf_counter()
+        detected = list(self.detect(docs))
+        middle = perf_counter()
+        stripped = [self.stripper.strip(doc) for doc in detected]
+        self.seconds["language"] += middle - start
+        self.seconds["strip"] += perf_counter() - middle
+        return stripped
 
     def classify(self, docs: list[Document], facts: list[NearFacts]) -> list[Document]:
         """Labels, signals and explanation of each document, its near-duplicate context given."""
@@ -48,9 +56,11 @@ def _start_worker(cfg: Config, classify: bool, model_path: str | None) -> None:
     _BENCH = Workbench(cfg, classify, model_path)
 
 
-def _prepare_chunk(docs: list[Document]) -> list[Document]:
+def _prepare_chunk(docs: list[Document]) -> tuple[list[Document], dict[str, float]]:
     assert _BENCH is not None
-    return _BENCH.prepare(docs)
+    before = dict(_BENCH.seconds)
+    done = _BENCH.prepare(docs)
+    return done, {k: v - before[k] for k, v in _BENCH.seconds.items()}
 
 
 def _classify_chunk(job: tuple[list[Document], list[NearFacts]]) -> list[Document]:
@@ -99,7 +109,10 @@ class Workers:
         if not self._parallel(len(docs)):
             return self.local.prepare(docs)
         done = self._get_pool().map(_prepare_chunk, self._chunks(docs))
-        return [doc for chunk in done for doc in chunk]
+        for _, seconds in done:
+            for step, s in seconds.items():
+                self.local.seconds[step] += s
+        return [doc for chunk, _ in done for doc in chunk]
 
     def classify(self, docs: list[Document], facts: list[NearFacts]) -> list[Document]:
         """Workbench.classify over `docs` with their facts, in order."""

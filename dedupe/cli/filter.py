@@ -23,7 +23,7 @@ from dedupe.workers import Workers, worker_count
 @options.input_arguments
 @click.option("-o", "--output", required=True, help="Kept records: .jsonl, .jsonl.gz, .jsonl.zst, .parquet or - for stdout.")
 @click.option("--rejects", required=True, help="Rejected records, each with dedupe.reasons (same formats).")
-@click.option("--index", "index_path", default=None, help="Persistent index, an SQLite file or redis://HOST:PORT/DB (shared by many workers): checked, and grown with the kept documents.")
+@click.option("--index", "index_path", default=None, help="Persistent SQLite index: checked, and grown with the kept documents.")
 @click.option("--report", default=None, help="Write the run's figures and largest clusters as JSON here.")
 @click.option("--reject-label", "reject_labels", multiple=True, metavar="LABEL[=P]",
               help="Reject documents whose LABEL probability is at least P (default [quality] reject_probability). Repeatable.")
@@ -124,6 +124,7 @@ def _write_report(path: str, summary: RunSummary, job: FilterJob, cfg: Config, i
                                         "num_perm": cfg.near.num_perm},
         "clusters": {"count": len(job.clusters), "largest": job.clusters.largest(cfg.filter.report_clusters)},
         "reject_labels": thresholds,
+        "timings": job.timings,  # seconds per stage: where the run's time went
         "settings": {"near": as_dict(cfg.near), "keep_policy": as_dict(cfg.keep_policy), "filter": as_dict(cfg.filter)},
     }
     write_json(path, report)
