@@ -92,6 +92,23 @@ class FilterConfig:
 
 
 @dataclass
+class ReportConfig:
+    """What the HTML report shows at most: a run of any size gives a page a browser opens."""
+
+    clusters: int
+    members_per_cluster: int
+    diffs_per_cluster: int
+    diff_chars: int
+    diff_context_words: int
+    rules: int
+    examples_per_rule: int
+    example_context_chars: int
+    example_max_chars: int
+    sources: int
+    chart_sources: int
+
+
+@dataclass
 class VerdictConfig:
     """Thresholds of the per-source verdicts (original, syndicator, machine-translating, low-quality, mixed)."""
 
@@ -142,6 +159,7 @@ class Config:
     index: IndexConfig
     workers: WorkersConfig
     filter: FilterConfig
+    report: ReportConfig
     quality: QualityConfig
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -169,6 +187,7 @@ _SECTIONS: dict[str, type] = {
     "index": IndexConfig,
     "workers": WorkersConfig,
     "filter": FilterConfig,
+    "report": ReportConfig,
 }
 
 
