@@ -138,3 +138,22 @@ def test_long_tailed_rates_are_clipped_but_evidence_counts_are_not(model):
     z = model.standardise(row.reshape(1, -1))[0]
     assert z[names.index("text.paren_rate")] == pytest.approx(4.0)
     assert z[names.index("mt.calque")] == pytest.approx(1000.0)
+
+
+def test_extreme_scores_give_probabilities_0_and_1_without_warnings():
+    """The sigmoid is stable: scores of +-1000 (an overflow for a naive exp) come out as 1 and 0 quietly."""
+    import warnings
+
+    import scipy.sparse as sp
+
+    from dedupe.quality.model import LabelModel
+
+    n = len(NUMERIC_FEATURES)
+    lm = LabelModel(np.zeros(n), np.empty(0, dtype=np.int64), np.empty(0), 0.0, (1.0, 0.0))
+    numeric = np.zeros((3, n))
+    numeric[0, 0], numeric[1, 0] = 1.0, -1.0
+    lm.numeric_coef[0] = 1000.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = lm.probabilities(numeric, sp.csr_matrix((3, 16)))
+    assert p.tolist() == [1.0, 0.0, 0.5]

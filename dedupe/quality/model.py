@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss, roc_auc_score
 
@@ -95,7 +96,7 @@ class LabelModel:
 
     def probabilities(self, numeric: np.ndarray, chars: sp.csr_matrix) -> np.ndarray:
         a, b = self.calibration
-        return 1.0 / (1.0 + np.exp(-(a * self.scores(numeric, chars) + b)))
+        return expit(a * self.scores(numeric, chars) + b)  # 1 / (1 + e^-x) without overflow at large |x|
 
 
 Z_LIMIT = 4.0  # the CLIPPED_FEATURES are read at most this many standard deviations from the mean
