@@ -25,9 +25,16 @@ class InputConfig:
 
 @dataclass
 class LangConfig:
+    engine: str
     sample_chars: int
     seed: int
     script_share: float
+
+    def __post_init__(self) -> None:
+        from dedupe.lang import ENGINES
+
+        if self.engine not in ENGINES:
+            raise ConfigError(f"[lang] engine {self.engine!r}: unknown engine (known: {', '.join(ENGINES)})")
 
 
 @dataclass

@@ -23,7 +23,7 @@ class Workbench:
     """The stages one process needs, built once from the Config (rules compiled, model loaded)."""
 
     def __init__(self, cfg: Config, classify: bool, model_path: str | None = None) -> None:
-        self.detect = LanguageDetector(cfg.lang.sample_chars, cfg.lang.seed, cfg.lang.script_share)
+        self.detect = LanguageDetector.from_config(cfg.lang)
         self.stripper = Stripper(RuleSet.load(cfg.strip.rules_dirs, cfg.strip.disable))
         self.classifier = None
         self.seconds = {"language": 0.0, "strip": 0.0}  # this process's time in each step of prepare

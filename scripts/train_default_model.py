@@ -58,7 +58,7 @@ def load_examples(shared: Path) -> list[corpora.Example]:
 def prepare_documents(examples: list[corpora.Example]) -> None:
     """Language and strip, exactly as `dedupe classify` does before classifying."""
     cfg = load_config()
-    stages = [LanguageDetector(cfg.lang.sample_chars, cfg.lang.seed), Stripper(RuleSet.load(cfg.strip.rules_dirs, cfg.strip.disable))]
+    stages = [LanguageDetector.from_config(cfg.lang), Stripper(RuleSet.load(cfg.strip.rules_dirs, cfg.strip.disable))]
     docs = [e.doc for e in examples]
     for i, d in enumerate(docs):
         d.input_order = i

@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES, shared_path
 from dedupe.document import Cluster, Document
 from dedupe.quality.context import batch_near_facts
-from dedupe.quality.linelang import line_language_mix
+from dedupe.lang import line_language_mix
 from dedupe.quality.mt import mt_indicators
 from dedupe.quality.signals import FLAG_RULES, SIGNALS, SignalSettings, compute_signals
 from dedupe.quality.textstats import text_statistics

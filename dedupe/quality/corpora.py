@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 
 from dedupe.document import Document
-from dedupe.quality.language import normalize_lang
+from dedupe.lang import normalize_lang
 from dedupe.quality.training import Example
 
 # seed number -> labels (DESIGN.md's seeds table; None = not stated, so not trained on)

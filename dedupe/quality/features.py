@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
-from dedupe.quality.language import ARABIC_SCRIPT_LANGS
+from dedupe.lang import ARABIC_SCRIPT_LANGS
 from dedupe.quality.listlike import LISTLIKE_STATS
 from dedupe.quality.signals import SIGNALS
 from dedupe.quality.style import STYLE_STATS

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import regex
 
-from dedupe.quality.language import ARABIC_SCRIPT_LANGS
+from dedupe.lang import ARABIC_SCRIPT_LANGS
 from dedupe.quality.lexicon import load_lexicon
 
 _WORD = regex.compile(r"[\p{L}\p{M}]+")

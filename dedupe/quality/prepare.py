@@ -30,7 +30,7 @@ class MarkOnly:
 
 def preparation_stages(cfg: Config, near: bool = False) -> list[Stage]:
     """LanguageDetector and Stripper; with `near`, near-duplicate clusters too (marked, nothing rejected)."""
-    stages: list[Stage] = [LanguageDetector(cfg.lang.sample_chars, cfg.lang.seed, cfg.lang.script_share),
+    stages: list[Stage] = [LanguageDetector.from_config(cfg.lang),
                            Stripper(RuleSet.load(cfg.strip.rules_dirs, cfg.strip.disable))]
     if near:
         from dedupe.near import NearDuplicates

@@ -13,9 +13,8 @@ import operator
 from dataclasses import dataclass, field
 
 from dedupe.document import Document
+from dedupe.lang import document_language, line_language_mix, text_language_mix
 from dedupe.quality.context import NEAR_SIGNALS, NearFacts
-from dedupe.quality.language import document_language
-from dedupe.quality.linelang import line_language_mix, text_language_mix
 from dedupe.quality.listlike import LISTLIKE_STATS, listlike_statistics
 from dedupe.quality.mt import MT_INDICATORS, mt_indicators
 from dedupe.quality.style import STYLE_STATS, style_statistics
@@ -43,7 +42,7 @@ STRIP_SIGNALS: dict[str, str] = {
 
 MIX_SIGNALS: dict[str, str] = {
     "mt.line_language_mix": "share of lines in another language than the document",
-    "mt.text_language_mix": "uncertainty of the whole text's language (1 - top langdetect probability)",
+    "mt.text_language_mix": "uncertainty of the whole text's language (1 - the language model's top probability)",
 }
 
 # every numeric signal, in the order the model reads them, with its meaning

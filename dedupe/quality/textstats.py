@@ -11,7 +11,7 @@ from collections import Counter
 
 import regex
 
-from dedupe.quality.language import ARABIC_SCRIPT_LANGS
+from dedupe.lang import ARABIC_SCRIPT_LANGS
 from dedupe.quality.lexicon import load_lexicon
 from dedupe.quality.patterns import HAS_LETTER, TYPO_DASH, WORD
 
