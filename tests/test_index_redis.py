@@ -344,32 +344,60 @@ def _assert_nothing_kept_twice(kept: list[dict]) -> None:
         assert not twice, f"near-duplicates kept by two workers: {twice[:5]}"
 
 
-def test_concurrent_filter_processes_never_keep_the_same_document_twice(url, tmp_path):
+def test_concurrent_filter_processes_never_keep_the_same_document_twice(tmp_path):
     """Three `dedupe filter` processes, each holding a copy of every story (one generated corpus in
-    three orders), in batches of 40 against one Redis index at once."""
+    three orders), in batches of 40 against one Redis index at once. The server holds back writes
+    (CLIENT PAUSE WRITE) until all three have checked their first batch and wait to commit it, so
+    the commits really race; later batches run freely."""
+    import redis
+
+    _need("redis-server", shutil.which("redis-server") is not None)
     corpus = _generated(tmp_path, 400, 0.2, seed=3)
     inputs = _worker_inputs(corpus, tmp_path, 3)
-    procs = []
-    for w, path in enumerate(inputs):
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "dedupe", "filter", str(path), "-o", str(tmp_path / f"kept{w}.jsonl"),
-             "--rejects", str(tmp_path / f"rejects{w}.jsonl"), "--index", url, "--batch-docs", "40",
-             "--no-classify", "--workers", "1", "--quiet"],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-    for p in procs:
-        out, err = p.communicate(timeout=600)
-        assert p.returncode == 0, err
-    kept = [json.loads(line) for w in range(3) for line in (tmp_path / f"kept{w}.jsonl").read_text(encoding="utf-8").splitlines()]
-    by_story: dict[str, list[str]] = {}
-    for r in kept:
-        worker, story = r["id"].split("/", 1)
-        by_story.setdefault(story, []).append(worker)
-    assert all(len(ws) == 1 for ws in by_story.values()), {s: ws for s, ws in by_story.items() if len(ws) > 1}
-    assert len({r["id"].split("/")[0] for r in kept}) >= 2  # the work really was shared
-    _assert_nothing_kept_twice(kept)
-    assert sorted(_indexed_ids(url)) == sorted(r["id"] for r in kept)
-    rejects = [json.loads(line) for w in range(3) for line in (tmp_path / f"rejects{w}.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(kept) + len(rejects) == 3 * 400
+    srv = RedisServer(tmp_path).start()
+    url = srv.url()
+    client = redis.Redis(port=srv.port)
+    try:
+        open_index(url, index_settings(load_config().near)).close()
+        client.execute_command("CLIENT", "PAUSE", 600_000, "WRITE")
+        procs = []
+        try:
+            for w, path in enumerate(inputs):
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "dedupe", "filter", str(path), "-o", str(tmp_path / f"kept{w}.jsonl"),
+                     "--rejects", str(tmp_path / f"rejects{w}.jsonl"), "--index", url, "--batch-docs", "40",
+                     "--no-classify", "--workers", "1", "--quiet"],
+                    cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+            while all(p.poll() is None for p in procs):
+                waiting = [c for c in client.client_list() if c["cmd"] == "evalsha" and "b" in c["flags"]]
+                if len(waiting) == 3:
+                    break
+                time.sleep(0.05)
+        finally:
+            client.execute_command("CLIENT", "UNPAUSE")
+        for p in procs:
+            out, err = p.communicate(timeout=600)
+            assert p.returncode == 0, err
+        calls = client.info("commandstats")["cmdstat_evalsha"]
+        batches = int(client.hget("dedupe:stats", "batches"))
+        refused = calls["calls"] - calls.get("failed_calls", 0) - batches  # commits told to re-check first
+        kept = [json.loads(line) for w in range(3)
+                for line in (tmp_path / f"kept{w}.jsonl").read_text(encoding="utf-8").splitlines()]
+        by_story: dict[str, list[str]] = {}
+        for r in kept:
+            worker, story = r["id"].split("/", 1)
+            by_story.setdefault(story, []).append(worker)
+        assert all(len(ws) == 1 for ws in by_story.values()), {s: ws for s, ws in by_story.items() if len(ws) > 1}
+        assert len({r["id"].split("/")[0] for r in kept}) == 3  # the work really was shared
+        _assert_nothing_kept_twice(kept)
+        assert sorted(_indexed_ids(url)) == sorted(r["id"] for r in kept)
+        rejects = [json.loads(line) for w in range(3)
+                   for line in (tmp_path / f"rejects{w}.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert len(kept) + len(rejects) == 3 * 400
+        assert refused >= 1  # the race did happen
+    finally:
+        client.close()
+        srv.stop()
 
 
 # crashes and restarts ------------------------------------------------------------------------
