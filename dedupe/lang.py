@@ -134,19 +134,27 @@ class Cld2Engine:
 
         self.cld2 = pycld2
 
-    def _detect(self, sample: str) -> tuple[str | None, float]:
+    def details(self, sample: str) -> tuple[tuple[str, str, int, float], ...]:
+        """CLD2's three top (name, code, percent of bytes, score); ("Unknown", "un", 0, 0.0) fills the rest."""
         try:
-            _, _, details = self.cld2.detect(sample)
+            return self.cld2.detect(sample)[2]
         except (self.cld2.error, UnicodeEncodeError):
             try:
-                _, _, details = self.cld2.detect(self._UNSAFE.sub(" ", sample))
+                return self.cld2.detect(self._UNSAFE.sub(" ", sample))[2]
             except (self.cld2.error, UnicodeEncodeError):
-                return None, 0.0
-        name, code, percent, _ = details[0]
-        return (None, 0.0) if code == "un" else (code, percent / 100)
+                return ()
 
     def top(self, samples: Sequence[str]) -> list[tuple[str | None, float]]:
-        return [self._detect(s) for s in samples]
+        out: list[tuple[str | None, float]] = []
+        for sample in samples:
+            details = self.details(sample)
+            code, percent = (details[0][1], details[0][2]) if details else ("un", 0)
+            out.append((None, 0.0) if code == "un" else (code, percent / 100))
+        return out
+
+    def other_share(self, sample: str) -> float:
+        """Share of the sample's bytes in identified languages other than the top one (0: one language)."""
+        return sum(percent for _, code, percent, _ in self.details(sample)[1:] if code != "un") / 100
 
 
 class FastTextEngine:
@@ -301,12 +309,17 @@ def line_language_mix(text: str, lang: str | None, *, min_letters: int = 40, max
 
 
 def text_language_mix(text: str, *, sample_chars: int = DEFAULT_SAMPLE_CHARS, seed: int = DEFAULT_SEED) -> float:
-    """1 minus the top language's share of the text's sample, by FEATURE_ENGINE (0: one clear language)."""
+    """Share of the text's sample in languages other than its main one, by CLD2's byte counts (0: one language).
+
+    Bytes CLD2 cannot place (numbers, symbols, too little text) count for no language, so a clean
+    single-language text gives 0 and an English article with a German paragraph about a quarter.
+    """
     sample = text[:sample_chars]
     if not _LETTER.search(sample):
         return 0.0
-    (_, prob), = get_engine(FEATURE_ENGINE).top([sample])
-    return max(0.0, 1.0 - prob)
+    engine = get_engine(FEATURE_ENGINE)
+    assert isinstance(engine, Cld2Engine), "the language-mix features are CLD2's"
+    return engine.other_share(sample)
 
 
 class LanguageDetector:

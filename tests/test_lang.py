@@ -181,10 +181,10 @@ def test_unknown_engine_is_a_clear_config_error(tmp_path: Path) -> None:
 def test_language_mixing_by_lines_and_over_the_text() -> None:
     mixed = (FIXTURES / "quality" / "mixed_language.txt").read_text(encoding="utf-8")
     assert line_language_mix(mixed, "en", min_letters=40) == pytest.approx(1 / 4)  # one German paragraph of four
-    assert 0.1 < text_language_mix(mixed) < 0.5  # CLD2: about three quarters of the bytes are English
+    assert 0.1 < text_language_mix(mixed) < 0.5  # CLD2: about a quarter of the bytes are German
     plain = "\n".join([ENGLISH, ENGLISH.replace("health", "finance"), ENGLISH.replace("week", "month")])
     assert line_language_mix(plain, "en", min_letters=40) == 0.0
-    assert text_language_mix(plain) < 0.05
+    assert text_language_mix(plain) == 0.0
     assert text_language_mix("12345") == 0.0 and line_language_mix(mixed, None) == 0.0
     # Latin lines in Arabic text are counted by script alone; Arabic lines in English text too
     assert line_language_mix("\n".join([ARABIC, ENGLISH]), "ar", min_letters=40) == pytest.approx(1 / 2)

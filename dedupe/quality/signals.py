@@ -42,7 +42,7 @@ STRIP_SIGNALS: dict[str, str] = {
 
 MIX_SIGNALS: dict[str, str] = {
     "mt.line_language_mix": "share of lines in another language than the document",
-    "mt.text_language_mix": "uncertainty of the whole text's language (1 - the language model's top probability)",
+    "mt.text_language_mix": "share of the text in languages other than its main one (CLD2's byte counts)",
 }
 
 # every numeric signal, in the order the model reads them, with its meaning
