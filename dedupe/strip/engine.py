@@ -64,6 +64,7 @@ class _Run:
         self.content = [self.lines[i] for i in nonblank]
         self.rank = {idx: r for r, idx in enumerate(nonblank)}
         self.count = len(nonblank)
+        self.plan = rules.screen.plan(text, self.lines)  # which lines each rule group may match
         self.marks: dict[int, Mark] = {}
         self.spans: list[tuple[int, int, Mark]] = []
         self.result = StripResult(text)
@@ -135,7 +136,7 @@ class _Run:
         for group in self.rules.line_groups:
             if not lang_matches(group.languages, self.lang):
                 continue
-            for ln in self.content:
+            for ln, _ in self.plan.candidates(group.unit, self.content):
                 if ln.index in self.marks:
                     continue
                 m = group.regex.match(self.text, ln.start)
@@ -152,7 +153,7 @@ class _Run:
         for group in self.rules.block_groups:
             if not lang_matches(group.languages, self.lang):
                 continue
-            for ln in self.content:
+            for ln, _ in self.plan.candidates(group.unit, self.content):
                 m = group.regex.match(self.text, ln.start)
                 if m is None:
                     continue
@@ -175,7 +176,8 @@ class _Run:
             rule = run.rule
             if not rule.applies_to(self.lang):
                 continue
-            anchors = {ln.index for ln in self.content if run.anchor.match(self.text, ln.start)}
+            anchors = {ln.index for ln, _ in self.plan.candidates(run.unit, self.content)
+                       if run.anchor.match(self.text, ln.start)}
             if len(anchors) < rule.min_anchors:
                 continue
             member = anchors | {ln.index for ln in self.content if run.member.match(self.text, ln.start)}
@@ -248,13 +250,16 @@ class _Run:
             if not lang_matches(group.languages, self.lang):
                 continue
             if group.anchored:
-                matches = (group.regex.match(self.text, ln.start) for ln in self.content if ln.index not in self.marks)
+                hits = (group.match_parts(self.text, ln.start, may)
+                        for ln, may in self.plan.candidates(group.unit, self.content) if ln.index not in self.marks)
+            elif self.plan.may_match(group.unit):
+                hits = ((m, group.rule_of(m)) for m in group.regex.finditer(self.text))
             else:
-                matches = group.regex.finditer(self.text)
-            for m in matches:
-                if m is None:
+                continue
+            for hit in hits:
+                if hit is None:
                     continue
-                rule = group.rule_of(m)
+                m, rule = hit
                 s, e = m.span()
                 if "\n" in self.text[s:e]:
                     continue

@@ -18,6 +18,7 @@ from typing import Any
 import regex
 
 from dedupe.errors import ConfigError
+from dedupe.strip.screen import BLOCK, LINE, RUN, SCAN, SPAN, Screen
 
 CATEGORIES = (
     "ad_marker",
@@ -302,12 +303,19 @@ def _flags(rule: Rule) -> str:
 
 @dataclass
 class CompiledGroup:
-    """Rules of one pack, one kind and one language set, joined into one regex."""
+    """Rules of one pack, one kind and one language set, joined into one regex.
+
+    Line-anchored span rules are kept as one regex per rule instead (`parts`): a line is tried
+    only against the rules the screen lets through, in rule order, which gives the same first
+    match as their alternation.
+    """
 
     rules: dict[str, Rule]  # group name -> rule
-    regex: regex.Pattern[str]
+    regex: regex.Pattern[str] | None
     languages: tuple[str, ...]
     anchored: bool = True  # every pattern starts at a line start: tried once per line, not scanned
+    unit: int = -1  # its unit in the RuleSet's Screen
+    parts: list[tuple[regex.Pattern[str], Rule]] = field(default_factory=list)
 
     def rule_of(self, m: regex.Match[str]) -> Rule:
         """The rule whose alternative produced match `m`."""
@@ -319,6 +327,15 @@ class CompiledGroup:
                 return rule
         raise AssertionError("match without a rule group")
 
+    def match_parts(self, text: str, pos: int, may: int) -> tuple[regex.Match[str], Rule] | None:
+        """The first rule among those flagged in `may` (bit i: the i-th rule) matching at `pos`."""
+        for i, (compiled, rule) in enumerate(self.parts):
+            if may >> i & 1:
+                m = compiled.match(text, pos)
+                if m is not None:
+                    return m, rule
+        return None
+
 
 @dataclass
 class CompiledRun:
@@ -328,13 +345,18 @@ class CompiledRun:
     member: regex.Pattern[str]
     anchor: regex.Pattern[str]
     key: regex.Pattern[str] | None
+    unit: int = -1  # the anchor's unit in the RuleSet's Screen
 
 
 class RuleSet:
-    """Every enabled rule, compiled once; pass it to strip_text or Stripper."""
+    """Every enabled rule, compiled once; pass it to strip_text or Stripper.
 
-    def __init__(self, packs: list[Pack]):
+    `screen=False` tries every rule on every line (the reference the screen is tested against).
+    """
+
+    def __init__(self, packs: list[Pack], screen: bool = True):
         self.packs = packs
+        self.screen = Screen(screen)
         self.rules: list[Rule] = [r for p in packs for r in p.rules]
         self.aliases: dict[str, str] = {}
         for p in packs:
@@ -352,9 +374,16 @@ class RuleSet:
             for r in self.rules if r.kind == "run"
         ]
         self.title_rules = [r for r in self.rules if r.kind == "repeated_title"]
+        for kind, groups in ((LINE, self.line_groups), (BLOCK, self.block_groups), (SPAN, self.span_groups)):
+            for g in groups:
+                unit_kind = SCAN if kind == SPAN and not g.anchored else kind
+                g.unit = self.screen.add_unit(unit_kind, [(r.pattern, r.ignore_case, r.where, r.window, r.max_chars)
+                                                          for r in g.rules.values()])
+        for run in self.runs:
+            run.unit = self.screen.add_unit(RUN, [(run.rule.anchor, run.rule.ignore_case, "any", 0, 0)])
 
     @classmethod
-    def load(cls, extra_dirs: Iterable[str] = (), disable: Iterable[str] = ()) -> RuleSet:
+    def load(cls, extra_dirs: Iterable[str] = (), disable: Iterable[str] = (), screen: bool = True) -> RuleSet:
         """The packaged packs plus every `*.toml` in `extra_dirs`, minus disabled rules or packs."""
         packs: list[Pack] = []
         root = resources.files("dedupe.rules")
@@ -392,7 +421,7 @@ class RuleSet:
                 continue
             p.rules = [r for r in p.rules if r.id not in off]
             kept.append(p)
-        return cls(kept)
+        return cls(kept, screen)
 
     def _compile(self, kind: str) -> list[CompiledGroup]:
         groups: list[CompiledGroup] = []
@@ -405,8 +434,12 @@ class RuleSet:
             for (langs, anchored), rules in by_key.items():
                 named = {f"_r{i}": r for i, r in enumerate(rules)}
                 alts = [(n, _flags(r) + r.pattern + ")") for n, r in named.items()]
-                source = _line_regex(alts) if kind in ("line", "block") else _span_regex(alts)
                 try:
+                    if kind == "span" and anchored:
+                        parts = [(regex.compile(_span_regex([alt])), r) for alt, r in zip(alts, rules)]
+                        groups.append(CompiledGroup(named, None, langs, anchored, parts=parts))
+                        continue
+                    source = _line_regex(alts) if kind in ("line", "block") else _span_regex(alts)
                     compiled = regex.compile(source)
                 except regex.error as exc:  # a clash between rules of one pack
                     raise ConfigError(f"{pack.path}: rules do not compile together: {exc}") from None
