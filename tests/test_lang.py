@@ -95,19 +95,27 @@ def test_a_batch_answers_as_one_at_a_time(engine: str) -> None:
     assert detect_languages(texts, engine=engine) == [detect_language(t, engine=engine) for t in texts]
 
 
-def test_arabic_script_shortcut_does_not_ask_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("engine", ["fasttext", "langdetect"])
+def test_arabic_script_shortcut_does_not_ask_the_slower_models(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
     class Refuse:
+        script_shortcut = lang.get_engine(engine).script_shortcut
+
         def top(self, samples: list[str]) -> list[tuple[str | None, float]]:
             if samples:
                 raise AssertionError(f"the model should not run on plain Arabic: {samples}")
             return []
 
     monkeypatch.setattr(lang, "get_engine", lambda name="cld2", seed=0: Refuse())
-    assert detect_language(ARABIC + " " + ARABIC) == "ar"
+    assert detect_language(ARABIC + " " + ARABIC, engine=engine) == "ar"
     # a few Latin words (a brand, a URL) do not hide the Arabic
-    assert detect_language(ARABIC + " Reuters https://example.com") == "ar"
+    assert detect_language(ARABIC + " Reuters https://example.com", engine=engine) == "ar"
     with pytest.raises(AssertionError):
-        detect_language(PERSIAN)  # Persian letters: left to the model
+        detect_language(PERSIAN, engine=engine)  # Persian letters: left to the model
+
+
+def test_cld2_reads_every_sample_it_is_faster_than_counting_letters() -> None:
+    assert lang.get_engine("cld2").script_shortcut is False
+    assert detect_language(ARABIC, engine="cld2") == detect_language(ARABIC, engine="cld2", script_share=2.0) == "ar"
 
 
 @pytest.mark.parametrize("engine", ENGINES)
