@@ -256,22 +256,26 @@ def detect_languages(
 ) -> list[str]:
     """The language code of each text ("und" when it has none), the model asked once for the batch.
 
-    `script_share` is the letter share that lets a script decide without the model, for the engines
-    where counting is cheaper than asking (above 1: never).
+    `script_share` is the letter share that lets a script decide: before the model for the engines
+    where counting is cheaper than asking, after it (CLD2) for the texts the model cannot place;
+    above 1, never.
     """
     model = get_engine(engine, seed)
-    if not model.script_shortcut:
-        script_share = 2.0
+    first_share = script_share if model.script_shortcut else 2.0
     out: list[str] = []
     pending: list[int] = []
     for i, text in enumerate(texts):
-        found = _by_script(text[:sample_chars], script_share)
+        found = _by_script(text[:sample_chars], first_share)
         out.append(found or UNDETERMINED)
         if found is None:
             pending.append(i)
     answers = model.top([texts[i][:sample_chars] for i in pending])
     for i, (code, _) in zip(pending, answers):
-        out[i] = normalize_lang(code) or UNDETERMINED
+        found = normalize_lang(code)
+        if found is None and not model.script_shortcut:
+            # the model could not place it (CLD2 on dialect with stretched words): the letters may
+            found = _by_script(texts[i][:sample_chars], script_share)
+        out[i] = found or UNDETERMINED
     return out
 
 

@@ -116,6 +116,11 @@ def test_arabic_script_shortcut_does_not_ask_the_slower_models(engine: str, monk
 def test_cld2_reads_every_sample_it_is_faster_than_counting_letters() -> None:
     assert lang.get_engine("cld2").script_shortcut is False
     assert detect_language(ARABIC, engine="cld2") == detect_language(ARABIC, engine="cld2", script_share=2.0) == "ar"
+    # what CLD2 cannot place ("und": dialect with stretched words), the letters still can
+    dialect = "الحقوووووووووووووونى الحقووووووووووووووووونى يا نااااااااااااااس"
+    assert lang.get_engine("cld2").top([dialect]) == [(None, 0.0)]
+    assert detect_language(dialect, engine="cld2") == "ar"
+    assert detect_language(dialect, engine="cld2", script_share=2.0) == "und"
 
 
 @pytest.mark.parametrize("engine", ENGINES)
