@@ -45,6 +45,8 @@ class LearnedChromeConfig:
     min_articles_across: int
     min_sources_across: int
     max_words: int
+    min_articles_long: int
+    body_min_words: int
     same_article_overlap: float
 
 

@@ -1,12 +1,21 @@
 """LearnedChrome: strip lines that recur across many *different* articles of a batch.
 
-Rules cannot know every site's chrome, but chrome repeats: the same short line ("follow us on
-our channel", a newsletter prompt) on many pages of one source. A line is learned as chrome
-when, normalised as in CCNet (case, digits, punctuation, Arabic marks folded), it appears in
-at least `min_articles_per_source` distinct articles of one source, or in `min_articles_across`
-distinct articles from at least `min_sources_across` sources. Counting is per distinct article,
-never per document: copies of one article (same or nearly the same body lines) form one group
-and count once, so the lines two copies share are never taken for chrome.
+Rules cannot know every site's chrome, but chrome repeats: the same line (a menu entry, an
+"Advertisement" label, a follow prompt, a channel's long disclaimer) on many pages of one
+source. A line is learned as chrome when, normalised as in CCNet (case, digits, punctuation,
+Arabic marks folded), it appears on at least `min_articles_per_source` distinct articles of one
+source (one word is enough: the count is of pages, not of characters), or on
+`min_articles_across` distinct articles from `min_sources_across` sources; a line longer than
+`max_words` words is learned only per source, verbatim, on `min_articles_long` articles (a long
+notice printed under every page).
+
+Counting is per distinct article, never per document: copies of one article form one group and
+count once, so the lines copies share are never taken for chrome. Whether two pages are one
+article is decided on what remains once the lines that recur across the source's pages are set
+aside, so a long notice shared by every page of a site does not make its pages one article.
+
+Each document's lines are split, normalised and hashed once per batch (`learn`), and `apply`
+reuses that work for the documents it was learned from.
 """
 
 from __future__ import annotations
@@ -14,80 +23,96 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import regex
 import xxhash
 
 from dedupe.config import LearnedChromeConfig
 from dedupe.document import Document
-from dedupe.strip.layout import Mark, cleaned_text, plan_removals, split_lines
+from dedupe.strip.layout import Line, Mark, cleaned_text, plan_removals, split_lines
 from dedupe.strip.offsets import remap_removals
 
 RULE = "learned_chrome"
 CATEGORY = "learned_chrome"
 SIGNAL = "chrome:learned"
 
-_MARKS = regex.compile(r"[\p{Mn}\u0640]+")  # tashkeel, tatweel: part of the word
-_PUNCT = regex.compile(r"[\p{P}\p{S}]+")  # punctuation and symbols: word separators
-_DIGITS = regex.compile(r"\d")
-_SPACES = regex.compile(r"\s+")
 _POSTINGS_CAP = 200  # a body line shared by more documents than this is not used to group them
+_TABLE: dict[int, str | None] | None = None
+_ASCII_TABLE: dict[int, str | None] = {}
+
+
+def _fold_table() -> dict[int, str | None]:
+    """str.translate table: marks and tatweel dropped, punctuation and symbols to a space,
+    decimal digits to 0 (built once, from the Unicode database of this Python)."""
+    global _TABLE
+    if _TABLE is None:
+        table: dict[int, str | None] = {0x640: None}
+        for cp in (*range(0x20000), *range(0xE0000, 0xE1000)):
+            cat = unicodedata.category(chr(cp))
+            if cat == "Mn":
+                table[cp] = None
+            elif cat[0] in "PS":
+                table[cp] = " "
+            elif cat == "Nd":
+                table[cp] = "0"
+        _TABLE = table
+        _ASCII_TABLE.update((k, v) for k, v in table.items() if k < 128)
+    return _TABLE
 
 
 def line_key(line: str) -> str:
-    """A line normalised as in CCNet: NFKC, casefold, marks/punctuation dropped, digits -> 0."""
-    out = unicodedata.normalize("NFKC", line).casefold()
-    out = _MARKS.sub("", out)
-    out = _PUNCT.sub(" ", out)
-    out = _DIGITS.sub("0", out)
-    return _SPACES.sub(" ", out).strip()
+    """A line normalised as in CCNet: NFKC, casefold, marks dropped, punctuation and symbols
+    to spaces, digits -> 0, runs of spaces to one."""
+    table = _fold_table()
+    if line.isascii():  # the common case, and str.translate is fast only with an ASCII table
+        out = line.lower().translate(_ASCII_TABLE)
+    else:
+        out = unicodedata.normalize("NFKC", line).casefold().translate(table)
+    return " ".join(out.split())
 
 
 def _hash(key: str) -> int:
     return xxhash.xxh3_64_intdigest(key.encode("utf-8"))
 
 
-# The rule, as small functions shared with the Spark engine (dedupe.engines.spark_chrome), which
-# counts the same things with DataFrame aggregations: one rule, two ways of counting.
+@dataclass
+class _Page:
+    """One document's non-blank lines as learned chrome sees them, computed once per batch."""
 
-def line_keys(text: str) -> list[str]:
-    """The normalised keys of a text's non-blank lines, in order."""
-    return [line_key(text[ln.start:ln.end]) for ln in split_lines(text) if not ln.blank]
-
-
-def whole_hash(keys: list[str]) -> int:
-    """One hash of all of a document's line keys: equal for texts equal after normalising."""
-    return _hash("\n".join(keys))
-
-
-def body_hashes(keys: list[str], cfg: LearnedChromeConfig) -> set[int]:
-    """Hashes of the body lines that tell articles apart: lines longer than max_words; for an
-    article of short paragraphs, every line of 3 x min_line_chars or more."""
-    long = {_hash(k) for k in keys if len(k.split()) > cfg.max_words}
-    if len(long) < 2:
-        long |= {_hash(k) for k in keys if len(k) >= 3 * cfg.min_line_chars}
-    return long
+    text: str
+    lines: list[Line]  # every line (split_lines)
+    rows: list[int]  # indexes of the non-blank lines
+    keys: list[str]  # their keys: normalised (line_key) up to max_words words, else verbatim
+    hashes: list[int]
+    words: list[int]  # words as written
 
 
-def same_article(shared: int, size_a: int, size_b: int, cfg: LearnedChromeConfig) -> bool:
-    """Two documents sharing `shared` body lines are copies of one article."""
-    return shared / min(size_a, size_b) >= cfg.same_article_overlap
+def _page(text: str, max_words: int) -> _Page:
+    """A text's lines, keys and hashes. A line of more than `max_words` words can only be
+    learned verbatim (a notice) or identify an article, so its key is the line as written with
+    its spaces collapsed; shorter lines are normalised."""
+    lines = split_lines(text)
+    rows: list[int] = []
+    keys: list[str] = []
+    words: list[int] = []
+    for ln in lines:
+        if ln.blank:
+            continue
+        raw = text[ln.start:ln.end]
+        parts = raw.split()
+        rows.append(ln.index)
+        words.append(len(parts))
+        keys.append(" ".join(parts) if len(parts) > max_words else line_key(raw))
+    return _Page(text, lines, rows, keys, [_hash(k) for k in keys], words)
 
 
-def learnable(key: str, cfg: LearnedChromeConfig) -> bool:
-    """A line short enough to be chrome and long enough to mean something."""
-    return len(key) >= cfg.min_line_chars and len(key.split()) <= cfg.max_words
+class Chrome(frozenset):
+    """The learned chrome keys of a batch (a frozenset of normalised lines), carrying the pages
+    they were learned from so `apply` need not split and hash them again."""
 
-
-def chrome_in_source(articles: int, cfg: LearnedChromeConfig) -> bool:
-    """A line found in `articles` distinct articles of one source is chrome."""
-    return articles >= cfg.min_articles_per_source
-
-
-def chrome_across(articles: int, sources: int, cfg: LearnedChromeConfig) -> bool:
-    """A line found in `articles` distinct articles from `sources` sources is chrome."""
-    return articles >= cfg.min_articles_across and sources >= cfg.min_sources_across
+    pages: dict[int, _Page]
+    hashes: frozenset[int]
 
 
 class _UnionFind:
@@ -134,35 +159,68 @@ class LearnedChrome:
 
     # learning -----------------------------------------------------------------------------
 
-    def _lines(self, doc: Document) -> list[str]:
-        return line_keys(doc.text)
+    def _pages(self, batch: list[Document]) -> list[_Page]:
+        return [_page(d.text, self.cfg.max_words) for d in batch]
 
-    def article_groups(self, batch: list[Document]) -> list[int]:
+    def _recurring(self, batch: list[Document], pages: list[_Page]) -> set[int]:
+        """Lines on enough documents (not yet articles) to be chrome: per source, or across
+        sources. These are set aside before deciding which pages are one article."""
+        per_source: dict[tuple[str, int], int] = defaultdict(int)
+        across: dict[int, set[int]] = defaultdict(set)
+        sources: dict[int, set[str]] = defaultdict(set)
+        for i, (doc, page) in enumerate(zip(batch, pages)):
+            src = _source_of(doc) or ""
+            for h in set(page.hashes):
+                if src:
+                    per_source[(src, h)] += 1
+                across[h].add(i)
+                sources[h].add(src)
+        least = min(self.cfg.min_articles_per_source, self.cfg.min_articles_long or self.cfg.min_articles_per_source)
+        out = {h for (_, h), n in per_source.items() if n >= least}
+        out |= {h for h, d in across.items()
+                if len(d) >= self.cfg.min_articles_across and len(sources[h]) >= self.cfg.min_sources_across}
+        return out
+
+    def _body(self, page: _Page) -> set[int]:
+        """The lines that identify an article: longer than max_words words; for an article of
+        short paragraphs, every line of body_min_words words or more."""
+        body = {h for h, w in zip(page.hashes, page.words) if w > self.cfg.max_words}
+        if len(body) < 2:
+            body |= {h for h, w in zip(page.hashes, page.words) if w >= self.cfg.body_min_words}
+        return body
+
+    def article_groups(self, batch: list[Document], pages: list[_Page] | None = None) -> list[int]:
         """For each document, the id of its distinct-article group (copies share one id).
 
         Two documents are one article when their texts are equal after normalising, or when
-        `same_article_overlap` of the smaller one's body lines (lines longer than max_words; for
-        an article of short paragraphs, every line of 3 x min_line_chars or more) are shared.
-        Chrome lines shared by different articles can only merge groups, which lowers counts:
-        the error goes the safe way (less is learned).
+        `same_article_overlap` of the smaller one's body lines are shared, counting only the
+        body lines that do not recur across the source's pages (a shared notice). When all of
+        one page's body lines recur (copies of one article on one site share every line), the
+        pages are one article if that share of all their body lines (Jaccard) is shared.
         """
+        if pages is None:
+            pages = self._pages(batch)
         n = len(batch)
         uf = _UnionFind(n)
-        keys = [self._lines(d) for d in batch]
+        recurring = self._recurring(batch, pages)
         body: list[set[int]] = []
+        own: list[set[int]] = []
         whole: dict[int, int] = {}
-        for i, lines in enumerate(keys):
-            h = whole_hash(lines)
+        for i, page in enumerate(pages):
+            h = _hash("\n".join(page.keys))
             if h in whole:
                 uf.union(whole[h], i)
             else:
                 whole[h] = i
-            body.append(body_hashes(lines, self.cfg))
+            b = self._body(page)
+            body.append(b)
+            own.append(b - recurring)
         postings: dict[int, list[int]] = defaultdict(list)
         for i, hs in enumerate(body):
             for h in hs:
                 postings[h].append(i)
         checked: set[tuple[int, int]] = set()
+        overlap = self.cfg.same_article_overlap
         for docs in postings.values():
             if len(docs) < 2 or len(docs) > _POSTINGS_CAP:
                 continue
@@ -171,30 +229,48 @@ class LearnedChrome:
                     if (a, b) in checked:
                         continue
                     checked.add((a, b))
-                    if same_article(len(body[a] & body[b]), len(body[a]), len(body[b]), self.cfg):
+                    if own[a] and own[b]:
+                        same = len(own[a] & own[b]) >= overlap * min(len(own[a]), len(own[b]))
+                    else:
+                        same = len(body[a] & body[b]) >= overlap * len(body[a] | body[b])
+                    if same:
                         uf.union(a, b)
         return [uf.find(i) for i in range(n)]
 
-    def learn(self, batch: list[Document]) -> set[str]:
+    def learn(self, batch: list[Document]) -> Chrome:
         """The normalised lines that are chrome in this batch."""
-        groups = self.article_groups(batch)
-        per_source: dict[tuple[str, str], set[int]] = defaultdict(set)
-        across: dict[str, set[int]] = defaultdict(set)
-        sources: dict[str, set[str]] = defaultdict(set)
-        for doc, group in zip(batch, groups):
+        pages = self._pages(batch)
+        groups = self.article_groups(batch, pages)
+        cfg = self.cfg
+        per_source: dict[tuple[str, int], set[int]] = defaultdict(set)
+        long_per_source: dict[tuple[str, int], set[int]] = defaultdict(set)
+        across: dict[int, set[int]] = defaultdict(set)
+        sources: dict[int, set[str]] = defaultdict(set)
+        key_of: dict[int, str] = {}
+        for doc, page, group in zip(batch, pages, groups):
             if doc.error is not None:
                 continue
             src = _source_of(doc)
-            for key in set(self._lines(doc)):
-                if not learnable(key, self.cfg):
+            for h, key, words in zip(page.hashes, page.keys, page.words):
+                if len(key) < cfg.min_line_chars:
                     continue
-                across[key].add(group)
-                sources[key].add(src or "")
+                key_of[h] = key
+                if words > cfg.max_words:
+                    if src and cfg.min_articles_long:
+                        long_per_source[(src, h)].add(group)
+                    continue
+                across[h].add(group)
+                sources[h].add(src or "")
                 if src:
-                    per_source[(src, key)].add(group)
-        chrome = {key for (_, key), g in per_source.items() if chrome_in_source(len(g), self.cfg)}
-        chrome |= {key for key, g in across.items() if chrome_across(len(g), len(sources[key]), self.cfg)}
-        return chrome
+                    per_source[(src, h)].add(group)
+        chrome = {h for (_, h), g in per_source.items() if len(g) >= cfg.min_articles_per_source}
+        chrome |= {h for (_, h), g in long_per_source.items() if len(g) >= cfg.min_articles_long}
+        chrome |= {h for h, g in across.items()
+                   if len(g) >= cfg.min_articles_across and len(sources[h]) >= cfg.min_sources_across}
+        out = Chrome(key_of[h] for h in chrome)
+        out.hashes = frozenset(chrome)
+        out.pages = {id(doc): page for doc, page in zip(batch, pages)}
+        return out
 
     # applying -----------------------------------------------------------------------------
 
@@ -202,17 +278,18 @@ class LearnedChrome:
         """Remove the document's chrome lines, recording removals in original-text offsets."""
         if not chrome or doc.error is not None:
             return doc
-        lines = split_lines(doc.text)
-        mark = Mark(RULE, CATEGORY, 0)
-        marks = {
-            ln.index: mark for ln in lines
-            if not ln.blank and line_key(doc.text[ln.start:ln.end]) in chrome
-        }
-        if not marks or all(ln.blank or ln.index in marks for ln in lines):
+        page = getattr(chrome, "pages", {}).get(id(doc))
+        if page is None or page.text is not doc.text:
+            page = _page(doc.text, self.cfg.max_words)
+        if isinstance(chrome, Chrome):
+            rows = [i for i, h in zip(page.rows, page.hashes) if h in chrome.hashes]
+        else:
+            rows = [i for i, k in zip(page.rows, page.keys) if k in chrome]
+        if not rows or len(rows) == len(page.rows):
             return doc  # never empty a document: a text that is all "chrome" is left to the filters
         # one removal per line: a fresh key per line keeps separate lines separate
-        marks = {i: Mark(RULE, CATEGORY, k) for k, i in enumerate(sorted(marks))}
-        found = plan_removals(doc.text, lines, marks, [])
+        marks = {i: Mark(RULE, CATEGORY, k) for k, i in enumerate(rows)}
+        found = plan_removals(doc.text, page.lines, marks, [])
         original = doc.original_text if doc.original_text is not None else doc.text
         doc.removed = sorted(doc.removed + remap_removals(found, doc.removed, original), key=lambda r: r.start)
         doc.text = cleaned_text(doc.text, found)
