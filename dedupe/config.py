@@ -159,7 +159,26 @@ class QualityConfig:
 
 
 @dataclass
+class GateConfig:
+    """Thresholds of `dedupe gate`: a batch fails when a figure passes one (1.0 and 0 never fail)."""
+
+    max_duplicate_rate: float
+    max_rate: dict[str, float]
+    min_documents: int
+    max_stripped_share: float
+
+
+@dataclass
 class Config:
+    """Every setting of every stage. Build it with `Config.defaults()`, `Config.from_toml(path)` or
+    `Config.from_dict({...})`, or change attributes in code:
+
+        >>> cfg = Config.from_dict({"near": {"threshold": 0.8}})
+        >>> cfg.near.threshold
+        0.8
+        >>> cfg.filter.batch_docs = 1000
+    """
+
     input: InputConfig
     lang: LangConfig
     strip: StripConfig
@@ -170,13 +189,33 @@ class Config:
     filter: FilterConfig
     report: ReportConfig
     quality: QualityConfig
+    gate: GateConfig
     extra: dict[str, Any] = field(default_factory=dict)
+    @classmethod
+    def defaults(cls) -> Config:
+        """The packaged defaults (dedupe/defaults.toml)."""
+        return load_config(None)
+
+    @classmethod
+    def from_toml(cls, path: str | Path, overrides: dict[str, Any] | None = None) -> Config:
+        """Defaults, then the TOML file at `path`, then `overrides` (a nested dict); unknown keys are a ConfigError."""
+        return load_config(path, overrides)
+
+    @classmethod
+    def from_dict(cls, settings: dict[str, Any]) -> Config:
+        """Defaults overridden by a nested dict shaped like the TOML file, e.g. {"near": {"threshold": 0.8}}."""
+        return load_config(None, settings)
+
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[str, Any]:
+    """`override` on top of `base`; a key `base` lacks is an error, except in a table empty by default ([gate.max_rate])."""
     out = dict(base)
     for key, value in override.items():
         if key not in base:
+            if not base:
+                out[key] = value
+                continue
             raise ConfigError(f"{where}: unknown setting {key!r}")
         if isinstance(base[key], dict):
             if not isinstance(value, dict):
@@ -197,7 +236,10 @@ _SECTIONS: dict[str, type] = {
     "workers": WorkersConfig,
     "filter": FilterConfig,
     "report": ReportConfig,
+    "gate": GateConfig,
 }
+
+LOCAL_CONFIG = "dedupe.toml"  # read from the working directory when no --config is given
 
 
 def default_settings() -> dict[str, Any]:
@@ -232,6 +274,40 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         raise ConfigError(f"configuration: {exc}") from None
     extra = {k: v for k, v in data.items() if k not in sections}
     return Config(**sections, extra=extra)
+
+
+def resolve_config_path(path: str | Path | None) -> str | None:
+    """The config file a command reads: `path` when given, else `dedupe.toml` in the working directory if present."""
+    if path:
+        return str(path)
+    return LOCAL_CONFIG if Path(LOCAL_CONFIG).is_file() else None
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = key if all(c.isalnum() or c in "_-" for c in key) else f'"{key}"'
+        dotted = f"{prefix}.{name}" if prefix else name
+        if isinstance(value, dict) and value:
+            out.update(_flatten(value, dotted))
+        else:
+            out[dotted] = value
+    return out
+
+
+def setting_sources(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> dict[str, tuple[Any, str]]:
+    """Every effective setting as dotted key -> (value, where it came from: "default", "file <path>" or "option").
+
+    Loads the configuration first, so anything load_config refuses is refused here too.
+    """
+    load_config(path, overrides)
+    sources = {key: (value, "default") for key, value in _flatten(default_settings()).items()}
+    if path is not None:
+        user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        sources.update({key: (value, f"file {path}") for key, value in _flatten(user).items()})
+    if overrides:
+        sources.update({key: (value, "option") for key, value in _flatten(overrides).items()})
+    return dict(sorted(sources.items()))
 
 
 def as_dict(obj: Any) -> Any:

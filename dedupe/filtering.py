@@ -127,11 +127,12 @@ class FilterJob:
 
 
 @contextmanager
-def run_index(path: str | None, cfg: Config) -> Iterator[Any]:
+def run_index(path: str | None, cfg: Config, commit: bool = True) -> Iterator[Any]:
     """The index a run checks and grows: the one at `path`, or a temporary one deleted afterwards.
 
     Everything the run adds is held in one transaction that commits only when the block ends
-    cleanly, so an index never holds documents whose outputs were not written.
+    cleanly, so an index never holds documents whose outputs were not written; commit=False
+    rolls it back even then (a gate checks a batch without adding it).
     """
     settings = index_settings(cfg.near)
     with ExitStack() as stack:
@@ -140,5 +141,5 @@ def run_index(path: str | None, cfg: Config) -> Iterator[Any]:
             path = os.path.join(tmp, "run.sqlite")
         index = open_index(path, settings, cfg.index.backend)
         stack.callback(index.close)
-        with index.held():
+        with index.held(commit):
             yield index

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import ipaddress
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
-import tldextract
 
-# suffix_list_urls=() and cache_dir=None: only the bundled snapshot, no fetch, no cache file.
-# Private suffixes (blogspot.com, github.io, ...) count as suffixes, so each blog hosted on one
-# of them is its own source rather than all of them being "blogspot.com".
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+@lru_cache(maxsize=1)
+def _extractor() -> Any:
+    """tldextract on its bundled snapshot, built on first use (importing tldextract pulls in requests).
+
+    suffix_list_urls=() and cache_dir=None: only the bundled snapshot, no fetch, no cache file.
+    Private suffixes (blogspot.com, github.io, ...) count as suffixes, so each blog hosted on one
+    of them is its own source rather than all of them being "blogspot.com".
+    """
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def _host(url: str) -> str:
@@ -53,7 +60,7 @@ def registered_domain(url: str | None) -> str | None:
     except ValueError:
         pass
     host = ".".join(_unicode_label(label) for label in host.split("."))
-    parts = _EXTRACT(host)
+    parts = _extractor()(host)
     if not parts.domain or not parts.suffix:
         return None
     return f"{parts.domain}.{parts.suffix}"

@@ -10,13 +10,15 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dedupe.config import Config
 from dedupe.document import Document
 from dedupe.lang import LanguageDetector
-from dedupe.quality.context import NearFacts
 from dedupe.strip import RuleSet, Stripper
+
+if TYPE_CHECKING:  # the quality package loads scikit-learn: only runs that classify import it
+    from dedupe.quality.context import NearFacts
 
 
 class Workbench:

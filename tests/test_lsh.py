@@ -17,6 +17,13 @@ def test_params_equal_datasketch(threshold, num_perm):
     assert lsh_params(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
 
 
+@pytest.mark.parametrize("threshold", [0.1, 0.35, 0.63, 0.72, 0.95])
+@pytest.mark.parametrize("weights", [(0.2, 0.8), (0.9, 0.1)])
+def test_weighted_params_equal_datasketch(threshold, weights):
+    """Our exact quadrature (no scipy import) chooses what datasketch's scipy quad chooses."""
+    assert lsh_params(threshold, 128, *weights) == _optimal_param(threshold, 128, *weights)
+
+
 def test_default_params_equal_minhashlsh():
     cfg = load_config().near
     lsh = MinHashLSH(threshold=cfg.threshold, num_perm=cfg.num_perm)

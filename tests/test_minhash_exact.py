@@ -101,3 +101,15 @@ def test_empty_text_gives_datasketch_empty_signature():
     for scheme in SCHEMES:
         sig = Signer(near_cfg(scheme=scheme)).sign("  ... ؟ ")
         assert np.array_equal(sig, MinHash(num_perm=128, seed=1, scheme=scheme).hashvalues)
+
+
+@pytest.mark.parametrize("scheme", ["affine32", "affine64", "legacy"])
+@pytest.mark.parametrize("num_perm, seed", [(128, 1), (64, 7), (256, 0), (1, 3)])
+def test_permutations_equal_datasketch(scheme, num_perm, seed):
+    """Drawn without importing datasketch (start-up), but the very values (and dtype) datasketch draws."""
+    from dedupe.near.minhash import permutations
+
+    a, b = permutations(num_perm, seed, scheme)
+    ref_a, ref_b = (np.asarray(x) for x in MinHash(num_perm=num_perm, seed=seed, scheme=scheme).permutations)
+    assert a.dtype == ref_a.dtype and b.dtype == ref_b.dtype
+    assert np.array_equal(a, ref_a) and np.array_equal(b, ref_b)

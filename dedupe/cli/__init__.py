@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
+import re
 import sys
 
 import click
@@ -19,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "classify": "classify",
     "sources": "sources",
     "train": "train",
+    "gate": "gate",
+    "config": "config",
 }
 
 
@@ -28,10 +33,31 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name, mod in COMMANDS.items() if importlib.util.find_spec(f"dedupe.cli.{mod}"))
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of `dedupe --help`, each described by its module's docstring, read without importing it."""
+        rows = [(name, _summary(COMMANDS[name])) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS or not importlib.util.find_spec(f"dedupe.cli.{COMMANDS[name]}"):
             return None
         return importlib.import_module(f"dedupe.cli.{COMMANDS[name]}").command
+
+
+def _summary(module: str) -> str:
+    """First sentence of a command module's docstring, without its "`dedupe x`: " lead, read from source."""
+    spec = importlib.util.find_spec(f"dedupe.cli.{module}")
+    try:
+        with open(spec.origin, encoding="utf-8") as fh:  # type: ignore[union-attr, arg-type]
+            doc = ast.get_docstring(ast.parse(fh.read())) or ""
+    except (OSError, SyntaxError, TypeError):
+        return ""
+    first = doc.strip().split("\n\n")[0].replace("\n", " ")
+    text = first.split(": ", 1)[1] if first.startswith("`dedupe") and ": " in first else first
+    text = re.split(r"(?<=[\w)])\.(?:\s|$)", text)[0]  # the first sentence ("INPUT..." is not an end)
+    return text[:1].upper() + text[1:]
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

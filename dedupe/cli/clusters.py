@@ -7,12 +7,11 @@ from typing import Any
 
 import click
 
+from dedupe import api
 from dedupe.cli import options
 from dedupe.errors import DedupeError
-from dedupe.filtering import FilterJob, run_index
-from dedupe.io import FieldMap, read_documents, write_records
+from dedupe.io import write_records
 from dedupe.io.formats import RECORD_OUTPUT_ENDINGS, known_endings, output_format
-from dedupe.workers import Workers, worker_count
 
 
 @click.command(name="clusters")
@@ -36,16 +35,14 @@ def command(inputs: tuple[str, ...], output: str, workers: int | None,
     if threshold is not None:
         overrides["near"] = {"threshold": threshold}
     cfg = options.load_settings(params, overrides)
-    fields = FieldMap.from_config(cfg.input)
-    docs = read_documents(list(inputs), fields, on_error=cfg.input.on_error, max_chars=cfg.input.max_chars)
+    cfg.index.path = ""  # clusters of the input alone: a temporary index, never the configured one
     documents = 0
-    with Workers(cfg, worker_count(workers, cfg.workers.count), classify=False) as pool, \
-            run_index(None, cfg) as index:
-        job = FilterJob(cfg, index, pool, learned=cfg.strip.learned.enabled)
-        for _ in options.progress(job.run(docs), quiet=params.get("quiet", False), desc="clusters"):
+    run = api.filter(api.read(inputs, cfg), cfg, classify=False, workers=workers)
+    with run:
+        for _ in options.progress(run, quiet=params.get("quiet", False), desc="clusters"):
             documents += 1
-        written = write_records(output, job.clusters.clusters())
+        written = write_records(output, run.clusters.clusters())
     out = sys.stderr if output == "-" else sys.stdout
-    click.echo(f"documents: {documents}  clusters: {written}  duplicates in them: {job.clusters.duplicates}", file=out)
-    job.clusters.close()
+    click.echo(f"documents: {documents}  clusters: {written}  duplicates in them: {run.clusters.duplicates}", file=out)
+    run.clusters.close()
     click.echo(f"output: {output}", file=out)

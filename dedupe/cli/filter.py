@@ -9,14 +9,14 @@ from typing import Any
 
 import click
 
+from dedupe import api
+from dedupe.api import FilterRun
 from dedupe.cli import options
 from dedupe.config import Config, as_dict
 from dedupe.errors import ConfigError
-from dedupe.filtering import FilterJob, run_index
-from dedupe.io import FieldMap, open_outputs, read_documents
+from dedupe.io import open_outputs
 from dedupe.io.atomic import AtomicFile
 from dedupe.summary import RunSummary
-from dedupe.workers import Workers, worker_count
 
 
 @click.command(name="filter")
@@ -49,63 +49,38 @@ def command(inputs: tuple[str, ...], output: str, rejects: str, index_path: str 
     if batch_docs is not None:
         overrides["filter"] = {"batch_docs": batch_docs}
     cfg = options.load_settings(params, overrides)
-    _check_settings(cfg, workers)
     if output == rejects or (output != "-" and os.path.abspath(output) == os.path.abspath(rejects)):
         raise ConfigError(f"-o {output} and --rejects {rejects}: kept and rejected documents need two different outputs")
     if report and not os.path.isdir(os.path.dirname(os.path.abspath(report))):
         raise ConfigError(f"{report}: cannot write the report: its folder does not exist")
-    classify = cfg.filter.classify and not no_classify
-    thresholds = _reject_thresholds(reject_labels, classify, cfg)
-    fields = FieldMap.from_config(cfg.input)
     out = sys.stderr if output == "-" or rejects == "-" else sys.stdout
 
-    summary = RunSummary()
-    docs = read_documents(list(inputs), fields, on_error=cfg.input.on_error, max_chars=cfg.input.max_chars)
-    with Workers(cfg, worker_count(workers, cfg.workers.count), classify, model) as pool, \
-            run_index(index_path or cfg.index.path, cfg) as index:
-        job = FilterJob(cfg, index, pool, reject_labels=thresholds, learned=cfg.strip.learned.enabled)
-        with open_outputs(output, rejects, text_field=fields.text_field) as (kept_out, rejects_out):
-            for doc in options.progress(job.run(docs), quiet=params.get("quiet", False), desc="filter"):
-                summary.add(doc)
+    run = api.filter(api.read(inputs, cfg), cfg, index=index_path, classify=False if no_classify else None,
+                     reject_labels=reject_labels, model=model, workers=workers)
+    with run:
+        with open_outputs(output, rejects, text_field=cfg.input.text_field) as (kept_out, rejects_out):
+            for doc in options.progress(run, quiet=params.get("quiet", False), desc="filter"):
                 (rejects_out if doc.decision == "reject" else kept_out).write(doc)
     if report:
-        _write_report(report, summary, job, cfg, inputs, output, rejects, index_path, thresholds)
-    for line in run_lines(summary, job, cfg):
+        _write_report(report, run, inputs, output, rejects, index_path)
+    for line in run_lines(run.summary, run, cfg):
         click.echo(line, file=out)
-    job.clusters.close()
+    run.clusters.close()
     where = f"kept: {output}  rejects: {rejects}"
     where += f"  index: {index_path}" if index_path else ""
     where += f"  report: {report}" if report else ""
     click.echo(where, file=out)
 
 
-def _check_settings(cfg: Config, workers: int | None) -> None:
-    if workers is not None and workers < 0:
-        raise ConfigError(f"--workers {workers}: must be 0 (all cores) or more")
-    if cfg.filter.batch_docs < 1:
-        raise ConfigError(f"batch_docs {cfg.filter.batch_docs}: must be at least 1")
-    if not 0.0 < cfg.near.threshold <= 1.0:
-        raise ConfigError(f"threshold {cfg.near.threshold}: must be above 0 and at most 1")
-
-
-def _reject_thresholds(specs: tuple[str, ...], classify: bool, cfg: Config) -> dict[str, float]:
-    """--reject-label values as {label: probability}; they need the classifier."""
-    from dedupe.quality import parse_reject_label
-
-    if specs and not classify:
-        raise ConfigError("--reject-label needs the classifier: drop --no-classify (or [filter] classify = false)")
-    return dict(parse_reject_label(spec, cfg.quality.reject_probability) for spec in specs)
-
-
-def run_lines(summary: RunSummary, job: FilterJob, cfg: Config) -> list[str]:
+def run_lines(summary: RunSummary, run: FilterRun, cfg: Config) -> list[str]:
     """The summary printed at the end of a run: documents, reasons, clusters, LSH settings."""
     lines = summary.lines()
-    largest = job.clusters.largest(1)
+    largest = run.clusters.largest(1)
     biggest = f"  largest: {largest[0]['size']} ({largest[0]['cluster']})" if largest else ""
-    lines.append(f"clusters: {len(job.clusters)} with {job.clusters.duplicates} duplicates{biggest}")
+    lines.append(f"clusters: {len(run.clusters)} with {run.clusters.duplicates} duplicates{biggest}")
     near = cfg.near
     contained = f" or containment {near.containment} (length ratio >= {near.containment_min_ratio})" if near.containment > 0 else ""
-    lines.append(f"LSH: {job.bands} bands x {job.rows} rows; duplicate at Jaccard {near.threshold}{contained}; "
+    lines.append(f"LSH: {run.bands} bands x {run.rows} rows; duplicate at Jaccard {near.threshold}{contained}; "
                  f"{near.num_perm} permutations, {near.shingle} {near.ngram}-grams")
     labelled = {label: n for label, n in summary.labels.items() if n}
     if labelled:
@@ -113,18 +88,19 @@ def run_lines(summary: RunSummary, job: FilterJob, cfg: Config) -> list[str]:
     return lines
 
 
-def _write_report(path: str, summary: RunSummary, job: FilterJob, cfg: Config, inputs: tuple[str, ...],
-                  output: str, rejects: str, index_path: str | None, thresholds: dict[str, float]) -> None:
+def _write_report(path: str, run: FilterRun, inputs: tuple[str, ...], output: str, rejects: str,
+                  index_path: str | None) -> None:
     """The run as one JSON object, written atomically."""
+    cfg = run.cfg
     report = {
         "inputs": list(inputs),
         "outputs": {"kept": output, "rejects": rejects, "index": index_path},
-        "summary": summary.to_dict(),
-        "near": job.totals | {"bands": job.bands, "rows": job.rows, "threshold": cfg.near.threshold,
-                                        "num_perm": cfg.near.num_perm},
-        "clusters": {"count": len(job.clusters), "largest": job.clusters.largest(cfg.filter.report_clusters)},
-        "reject_labels": thresholds,
-        "timings": job.timings,  # seconds per stage: where the run's time went
+        "summary": run.summary.to_dict(),
+        "near": run.totals | {"bands": run.bands, "rows": run.rows, "threshold": cfg.near.threshold,
+                              "num_perm": cfg.near.num_perm},
+        "clusters": {"count": len(run.clusters), "largest": run.clusters.largest(cfg.filter.report_clusters)},
+        "reject_labels": run.reject_labels,
+        "timings": run.job.timings,  # seconds per stage: where the run's time went
         "settings": {"near": as_dict(cfg.near), "keep_policy": as_dict(cfg.keep_policy), "filter": as_dict(cfg.filter)},
     }
     write_json(path, report)

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from dedupe.config import Config, load_config
+from dedupe.config import Config, load_config, resolve_config_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -59,7 +59,8 @@ def on_error_option(func: F) -> F:
 
 def config_option(func: F) -> F:
     """--config FILE."""
-    return click.option("--config", "config", default=None, metavar="FILE", help="TOML settings overriding the defaults.")(func)
+    return click.option("--config", "config", default=None, metavar="FILE",
+                        help="TOML settings overriding the defaults [default: ./dedupe.toml when present].")(func)
 
 
 def quiet_option(func: F) -> F:
@@ -92,10 +93,15 @@ def _deep_merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
+def merged_overrides(ctx_params: Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The shared options' settings, then a command's own `overrides`, as one nested dict."""
+    return _deep_merge(cli_overrides(ctx_params), {k: v for k, v in (overrides or {}).items() if v != {}})
+
+
 def load_settings(ctx_params: Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> Config:
-    """Defaults, then --config FILE, then the shared options, then a command's own `overrides`."""
-    merged = _deep_merge(cli_overrides(ctx_params), {k: v for k, v in (overrides or {}).items() if v != {}})
-    return load_config(ctx_params.get("config"), merged or None)
+    """Defaults, then --config FILE (or ./dedupe.toml), then the shared options, then a command's own `overrides`."""
+    merged = merged_overrides(ctx_params, overrides)
+    return load_config(resolve_config_path(ctx_params.get("config")), merged or None)
 
 
 def progress(iterable: Iterable[T], quiet: bool = False, desc: str = "", total: int | None = None) -> Iterator[T]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import click
 
+from dedupe import api
 from dedupe.cli import options
-from dedupe.io import FieldMap, read_documents, write_records
-from dedupe.pipeline import run_pipeline
-from dedupe.quality import Classifier, score_sources
-from dedupe.quality.prepare import preparation_stages
+from dedupe.io import write_records
 
 
 @click.command(name="sources")
@@ -16,15 +14,21 @@ from dedupe.quality.prepare import preparation_stages
 @click.option("-o", "--output", required=True, help="Per-source rows: .jsonl, .csv, .parquet or - for stdout.")
 @click.option("--model", "model_path", default=None, metavar="FILE", help="A model from `dedupe train` [default: the packaged model].")
 @click.option("--near/--no-near", default=True, show_default=True, help="Find near-duplicate clusters (duplicate and first-publisher rates).")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Where the stages run: this machine, or Apache Spark (the whole input as one batch).")
+@click.option("--spark-master", default=None, metavar="URL",
+              help="Spark master for --engine spark (default [spark] master, local[*]; sc://HOST for Spark Connect).")
 @options.common_options
 def command(inputs: tuple[str, ...], output: str, model_path: str | None, near: bool, **params: object) -> None:
     """Score every source (--source-field, default the URL's registered domain) of INPUT..."""
     cfg = options.load_settings(params)
-    fields = FieldMap.from_config(cfg.input)
-    stages = [*preparation_stages(cfg, near=near), Classifier.load(model_path, cfg.quality)]
-    docs = read_documents(list(inputs), fields, on_error=cfg.input.on_error, max_chars=cfg.input.max_chars)
-    classified = list(options.progress(run_pipeline(docs, stages), quiet=bool(params.get("quiet")), desc="sources"))
-    rows = score_sources(classified, cfg)
+    if params.pop("engine") == "spark":
+        from dedupe.engines.spark_cli import sources_rows
+
+        rows = sources_rows(inputs, cfg, master=params.pop("spark_master"), model=model_path, near=near)
+    else:
+        docs = options.progress(api.read(inputs, cfg), quiet=bool(params.get("quiet")), desc="sources")
+        rows = api.sources(docs, cfg, model=model_path, near=near)
     write_records(output, rows)
     if output != "-":
         click.echo(f"{'source':<32} {'docs':>5} {'dup':>5} {'first':>5} {'p_synd':>6} {'p_mt':>6} {'p_lowq':>6}  verdict")

@@ -130,16 +130,17 @@ class SQLiteIndex:
         return self._Tx(self.conn)
 
     @contextmanager
-    def held(self) -> Iterator[None]:
+    def held(self, commit: bool = True) -> Iterator[None]:
         """Hold every batch added inside the block in one transaction, committed when the block ends
-        cleanly and rolled back otherwise: `dedupe filter` commits the index only after its outputs."""
+        cleanly and rolled back otherwise: `dedupe filter` commits the index only after its outputs.
+        commit=False always rolls back (`dedupe gate` checks against the index without growing it)."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        self.conn.execute("COMMIT" if commit else "ROLLBACK")
 
     def mark(self) -> None:
         """No watermark: the held transaction excludes other writers, so nothing can conflict."""

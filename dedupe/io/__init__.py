@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dedupe.io.atomic import AtomicFile, AtomicOutputs
 from dedupe.io.fields import FieldMap
-from dedupe.io.readers import DEFAULT_MAX_CHARS, expand_inputs, read_configured, read_documents
+from dedupe.io.readers import DEFAULT_MAX_CHARS, documents_from_records, expand_inputs, read_configured, read_documents
 from dedupe.io.writers import DocumentWriter, RecordWriter, open_outputs, open_writer, write_records
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "DocumentWriter",
     "FieldMap",
     "RecordWriter",
+    "documents_from_records",
     "expand_inputs",
     "open_outputs",
     "open_writer",

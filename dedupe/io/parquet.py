@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import IO, Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import IO, TYPE_CHECKING, Any
 
 from dedupe.io.records import RawRecord
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 JSON_COLUMNS_KEY = b"dedupe.json_columns"
 OPTIONAL_COLUMNS_KEY = b"dedupe.optional_columns"
@@ -28,6 +28,9 @@ _BATCH_ROWS = 1024
 
 def read_parquet(path: str) -> Iterator[RawRecord]:
     """Every row as a record, where = `path#record N` (1-based)."""
+    import pyarrow as pa  # here, not at the top: start-up stays fast for the runs that read no Parquet
+    import pyarrow.parquet as pq
+
     try:
         pf = pq.ParquetFile(path)
         metadata = pf.schema_arrow.metadata or {}
@@ -81,6 +84,7 @@ def _needs_json(values: list[Any]) -> bool:
 
 def records_table(records: list[dict[str, Any]], json_default: Any) -> pa.Table:
     """The table for `records` in the layout described above."""
+    import pyarrow as pa
     names: dict[str, None] = {}
     for record in records:
         for key in record:
@@ -115,4 +119,5 @@ def records_table(records: list[dict[str, Any]], json_default: Any) -> pa.Table:
 
 def write_parquet(records: list[dict[str, Any]], stream: IO[bytes], json_default: Any) -> None:
     """Write `records` as one Parquet file (zstd-compressed pages) to an open binary stream."""
+    import pyarrow.parquet as pq
     pq.write_table(records_table(records, json_default), stream, compression="zstd")

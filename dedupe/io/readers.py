@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from dedupe.document import Document
@@ -75,23 +75,52 @@ def _raw_records(path: str, fmt: str, fields: FieldMap, max_chars: int) -> Itera
 
 
 def _documents(files: list[tuple[str, str]], fields: FieldMap, on_error: str, max_chars: int) -> Iterator[Document]:
-    order = 0
-    for path, fmt in files:
-        for raw in _raw_records(path, fmt, fields, max_chars):
-            problem, salvage = raw.problem, raw.salvage
-            doc: Document | None = None
-            if problem is None:
-                try:
-                    doc = build_document(raw, fields, max_chars, order)
-                except Unreadable as exc:
-                    problem, salvage = exc.problem, raw.record or {}
-            if doc is None:
-                assert problem is not None
-                if on_error == "fail":
-                    raise InputError(raw.where, problem)
-                doc = unreadable_document(raw.where, problem, salvage, fields, order)
-            order += 1
-            yield doc
+    raws = (raw for path, fmt in files for raw in _raw_records(path, fmt, fields, max_chars))
+    return _from_raw(raws, fields, on_error, max_chars)
+
+
+def _from_raw(raws: Iterable[RawRecord | Document], fields: FieldMap, on_error: str, max_chars: int) -> Iterator[Document]:
+    """Each raw record as a Document (a Document given as such passes through), `input_order` 0, 1, 2, ..."""
+    for order, raw in enumerate(raws):
+        if isinstance(raw, Document):
+            raw.input_order = order
+            yield raw
+            continue
+        problem, salvage = raw.problem, raw.salvage
+        doc: Document | None = None
+        if problem is None:
+            try:
+                doc = build_document(raw, fields, max_chars, order)
+            except Unreadable as exc:
+                problem, salvage = exc.problem, raw.record or {}
+        if doc is None:
+            assert problem is not None
+            if on_error == "fail":
+                raise InputError(raw.where, problem)
+            doc = unreadable_document(raw.where, problem, salvage, fields, order)
+        yield doc
+
+
+def _raw_objects(records: Iterable[Any], name: str) -> Iterator[RawRecord | Document]:
+    for n, record in enumerate(records, 1):
+        if isinstance(record, Document):
+            yield record
+        elif isinstance(record, Mapping):
+            yield RawRecord(f"{name}:{n}", dict(record))
+        else:
+            yield RawRecord(f"{name}:{n}", None, f"record is not a mapping (got {type(record).__name__})")
+
+
+def documents_from_records(records: Iterable[Any], fields: FieldMap | None = None, on_error: str = "fail",
+                           max_chars: int = DEFAULT_MAX_CHARS, name: str = "<records>") -> Iterator[Document]:
+    """Documents from in-memory records (dicts), read by the same rules as the lines of a JSONL file.
+
+    A record is named `<records>:N` (N from 1) in errors and in `Document.where`. Documents among
+    the records pass through as they are, with `input_order` set to their position.
+    """
+    if on_error not in ON_ERROR:
+        raise ValueError(f"on_error must be one of {ON_ERROR}, not {on_error!r}")
+    return _from_raw(_raw_objects(records, name), fields or FieldMap(), on_error, max_chars)
 
 
 def read_documents(

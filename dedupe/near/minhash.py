@@ -1,7 +1,8 @@
 """MinHash signatures from shingle hashes, equal bit for bit to datasketch.MinHash's hash values.
 
-The permutation parameters come from datasketch itself (same seed, same scheme), and the
-arithmetic follows its definition: affine32/affine64 pre-mix the input hash with the
+The permutation parameters are drawn as datasketch draws them (numpy's RandomState(seed), in
+its order; tests/test_minhash_exact.py holds them equal to datasketch's own, which is not
+imported here: it loads scipy), and the arithmetic follows its definition: affine32/affine64 pre-mix the input hash with the
 MurmurHash3 finalizer of the scheme's width then take min(a*h + b mod 2^w); legacy takes
 min((a*h + b) mod (2^61 - 1)) truncated to 32 bits. We loop over permutations (num_perm numpy
 calls per chunk), not over shingles: each call works on tens of thousands of shingles.
@@ -12,7 +13,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 SCHEMES = ("affine32", "affine64", "legacy")
 _CHUNK = 1 << 16  # shingles per block: keeps each permutation pass inside the CPU cache
@@ -25,7 +25,16 @@ def permutations(num_perm: int, seed: int, scheme: str) -> tuple[np.ndarray, np.
     """datasketch's (a, b) permutation parameters for these settings."""
     if scheme not in SCHEMES:
         raise ValueError(f"unknown MinHash scheme {scheme!r}; expected one of {', '.join(SCHEMES)}")
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=scheme).permutations
+    gen = np.random.RandomState(seed)
+    if scheme == "legacy":  # per permutation: a in [1, p), then b in [0, p), p the Mersenne prime 2^61 - 1
+        draws = [(gen.randint(1, _MERSENNE, dtype=np.uint64), gen.randint(0, _MERSENNE, dtype=np.uint64))
+                 for _ in range(num_perm)]
+        pairs = np.array(draws, dtype=np.uint64).reshape(num_perm, 2)
+        return np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
+    width = 32 if scheme == "affine32" else 64
+    dtype = dtype_of(scheme)
+    a = gen.randint(0, 1 << (width - 1), num_perm, dtype=dtype) * dtype(2) + dtype(1)  # odd: a bijection mod 2^w
+    b = gen.randint(0, 1 << width, num_perm, dtype=dtype)
     return np.ascontiguousarray(a), np.ascontiguousarray(b)
 
 

@@ -1,0 +1,95 @@
+"""Start-up: wall time of `dedupe --help` and of `dedupe filter` on one document, and which imports dominate.
+
+    python benchmarks/bench_startup.py [--runs 7] [--tree PATH]
+
+Each command runs as a fresh process `--runs` times; the median and the fastest are printed
+(the fastest is the least disturbed by other work on the machine). `--tree PATH` runs the
+package found at PATH instead (e.g. an older checkout unpacked with `git archive`), so a before
+and after can be measured in one sitting. Then `python -X importtime` of the filter run is summed
+per top-level package (its own time, not counting what it imports), largest first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ONE_DOC = {"id": "one", "url": "https://example.com/a", "text": "A single short news story, told in a few words. " * 8}
+
+
+def _env(tree: Path | None) -> dict[str, str]:
+    env = dict(os.environ)
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def wall(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
+    """(median, fastest) seconds of `cmd` as a fresh process."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, env=env)
+        times.append(time.perf_counter() - start)
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.decode(errors='replace')[-500:]}")
+    return statistics.median(times), min(times)
+
+
+def import_profile(cmd: list[str], env: dict[str, str], top: int = 10) -> list[tuple[str, float]]:
+    """Seconds of own import time per top-level package while running `cmd` under -X importtime."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", *cmd[1:]], capture_output=True, text=True, env=env)
+    own: Counter[str] = Counter()
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        parts = line.split("|")
+        try:
+            self_us = int(parts[0].split(":")[1])
+        except ValueError:
+            continue
+        own[parts[2].strip().split(".")[0]] += self_us / 1e6
+    return own.most_common(top)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--tree", type=Path, default=None, help="package tree to run instead of this checkout")
+    args = parser.parse_args()
+    env = _env(args.tree)
+    py = sys.executable
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        doc = Path(tmp) / "one.jsonl"
+        doc.write_text(json.dumps(ONE_DOC) + "\n", encoding="utf-8")
+        out = ["-o", str(Path(tmp) / "kept.jsonl"), "--rejects", str(Path(tmp) / "rejects.jsonl"), "-q"]
+        cases = {
+            "python -c 'import dedupe'": [py, "-c", "import dedupe"],
+            "dedupe --help": [py, "-m", "dedupe", "--help"],
+            "dedupe filter, 1 doc, --no-classify": [py, "-m", "dedupe", "filter", str(doc), *out, "--no-classify"],
+            "dedupe filter, 1 doc, defaults": [py, "-m", "dedupe", "filter", str(doc), *out],
+        }
+        print(f"tree: {args.tree or REPO}   runs: {args.runs}   python: {sys.version.split()[0]}   "
+              f"cores: {os.cpu_count()}   load: {os.getloadavg()[0]:.1f}")
+        print(f"{'command':<40} {'median s':>9} {'fastest s':>10}")
+        for name, cmd in cases.items():
+            median, fastest = wall(cmd, args.runs, env)
+            print(f"{name:<40} {median:>9.3f} {fastest:>10.3f}")
+        for name in ("dedupe filter, 1 doc, --no-classify", "dedupe filter, 1 doc, defaults"):
+            profile = import_profile(cases[name], env)
+            print(f"\nown import time by package, {name} (one run, -X importtime):")
+            for package, seconds in profile:
+                print(f"  {package:<28} {seconds:6.3f} s")
+
+
+if __name__ == "__main__":
+    main()

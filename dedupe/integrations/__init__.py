@@ -1,0 +1,1 @@
+"""Adapters that put dedupe inside other data pipelines (each behind its own optional extra)."""
