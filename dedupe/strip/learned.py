@@ -83,7 +83,7 @@ class _Page:
     text: str
     lines: list[Line]  # every line (split_lines)
     rows: list[int]  # indexes of the non-blank lines
-    keys: list[str]  # their keys: normalised (line_key) up to max_words words, else verbatim
+    keys: list[str]  # their keys: normalised (line_key) up to max_words words, else (or if empty) verbatim
     hashes: list[int]
     words: list[int]  # words as written
 
@@ -103,7 +103,8 @@ def _page(text: str, max_words: int) -> _Page:
         parts = raw.split()
         rows.append(ln.index)
         words.append(len(parts))
-        keys.append(" ".join(parts) if len(parts) > max_words else line_key(raw))
+        key = " ".join(parts) if len(parts) > max_words else line_key(raw)
+        keys.append(key or " ".join(parts))  # a line of punctuation only ("|", "×") is kept as written
     return _Page(text, lines, rows, keys, [_hash(k) for k in keys], words)
 
 
@@ -181,13 +182,18 @@ class LearnedChrome:
                 if len(d) >= self.cfg.min_articles_across and len(sources[h]) >= self.cfg.min_sources_across}
         return out
 
-    def _body(self, page: _Page) -> set[int]:
-        """The lines that identify an article: longer than max_words words; for an article of
-        short paragraphs, every line of body_min_words words or more."""
+    def _body(self, page: _Page, recurring: set[int]) -> tuple[set[int], set[int]]:
+        """(body, own): the lines that identify the page's article, and those of them that do
+        not recur across the source. Body lines are longer than max_words words; when fewer than
+        two of them are the page's own (an article of short paragraphs), every line of
+        body_min_words words or more is one too."""
         body = {h for h, w in zip(page.hashes, page.words) if w > self.cfg.max_words}
-        if len(body) < 2:
-            body |= {h for h, w in zip(page.hashes, page.words) if w >= self.cfg.body_min_words}
-        return body
+        own = body - recurring
+        if len(own) < 2:
+            more = {h for h, w in zip(page.hashes, page.words) if w >= self.cfg.body_min_words}
+            body |= more
+            own |= more - recurring
+        return body, own
 
     def article_groups(self, batch: list[Document], pages: list[_Page] | None = None) -> list[int]:
         """For each document, the id of its distinct-article group (copies share one id).
@@ -212,9 +218,9 @@ class LearnedChrome:
                 uf.union(whole[h], i)
             else:
                 whole[h] = i
-            b = self._body(page)
+            b, o = self._body(page, recurring)
             body.append(b)
-            own.append(b - recurring)
+            own.append(o)
         postings: dict[int, list[int]] = defaultdict(list)
         for i, hs in enumerate(body):
             for h in hs:
