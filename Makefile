@@ -25,9 +25,10 @@ install-test: $(VENV)/.installed-test
 run: install
 	@mkdir -p $(OUT)
 	$(BIN)/dedupe filter fixtures/sample/corpus.jsonl -o $(OUT)/kept.jsonl --rejects $(OUT)/rejects.jsonl \
-		--report $(OUT)/report.json
+		--report $(OUT)/report.json --html $(OUT)/report.html
 	$(BIN)/dedupe clusters fixtures/sample/corpus.jsonl -o $(OUT)/clusters.jsonl --quiet
 	@echo "outputs: $(OUT)/kept.jsonl $(OUT)/rejects.jsonl $(OUT)/clusters.jsonl $(OUT)/report.json"
+	@echo "HTML report (open it in a browser): $(abspath $(OUT)/report.html)"
 
 test: install-test
 	$(BIN)/python -m pytest

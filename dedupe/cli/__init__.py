@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "index": "index",
     "classify": "classify",
     "sources": "sources",
+    "report": "report",
     "train": "train",
     "gate": "gate",
     "config": "config",

@@ -25,6 +25,8 @@ from dedupe.summary import RunSummary
 @click.option("--rejects", required=True, help="Rejected records, each with dedupe.reasons (same formats).")
 @click.option("--index", "index_path", default=None, help="Persistent SQLite index: checked, and grown with the kept documents.")
 @click.option("--report", default=None, help="Write the run's figures and largest clusters as JSON here.")
+@click.option("--html", "html", default=None, metavar="FILE.html",
+              help="Also write the HTML report of this run (as `dedupe report -o`), in the same pass.")
 @click.option("--reject-label", "reject_labels", multiple=True, metavar="LABEL[=P]",
               help="Reject documents whose LABEL probability is at least P (default [quality] reject_probability). Repeatable.")
 @click.option("--no-classify", is_flag=True, help="Skip the classifier (no labels; faster).")
@@ -34,7 +36,7 @@ from dedupe.summary import RunSummary
 @click.option("--threshold", type=float, default=None, help="Near-duplicate Jaccard threshold (default: [near] threshold).")
 @options.strip_options
 @options.common_options
-def command(inputs: tuple[str, ...], output: str, rejects: str, index_path: str | None, report: str | None,
+def command(inputs: tuple[str, ...], output: str, rejects: str, index_path: str | None, report: str | None, html: str | None,
             reject_labels: tuple[str, ...], no_classify: bool, model: str | None, workers: int | None,
             batch_docs: int | None, threshold: float | None, rules_dirs: tuple[str, ...], disable: tuple[str, ...],
             no_learned: bool, **params: Any) -> None:
@@ -53,14 +55,24 @@ def command(inputs: tuple[str, ...], output: str, rejects: str, index_path: str 
         raise ConfigError(f"-o {output} and --rejects {rejects}: kept and rejected documents need two different outputs")
     if report and not os.path.isdir(os.path.dirname(os.path.abspath(report))):
         raise ConfigError(f"{report}: cannot write the report: its folder does not exist")
+    if html and not os.path.isdir(os.path.dirname(os.path.abspath(html))):
+        raise ConfigError(f"{html}: cannot write the HTML report: its folder does not exist")
     out = sys.stderr if output == "-" or rejects == "-" else sys.stdout
 
     run = api.filter(api.read(inputs, cfg), cfg, index=index_path, classify=False if no_classify else None,
                      reject_labels=reject_labels, model=model, workers=workers)
     with run:
         with open_outputs(output, rejects, text_field=cfg.input.text_field) as (kept_out, rejects_out):
+            collector = _collector(cfg) if html else None
             for doc in options.progress(run, quiet=params.get("quiet", False), desc="filter"):
+                if collector is not None:
+                    collector.add(doc)
                 (rejects_out if doc.decision == "reject" else kept_out).write(doc)
+    if collector is not None:
+        from dedupe.reporting import write_files
+
+        write_files(collector, run.clusters, run.summary, html=html, run={"inputs": list(inputs)})
+        collector.close()
     if report:
         _write_report(report, run, inputs, output, rejects, index_path)
     for line in run_lines(run.summary, run, cfg):
@@ -69,7 +81,15 @@ def command(inputs: tuple[str, ...], output: str, rejects: str, index_path: str 
     where = f"kept: {output}  rejects: {rejects}"
     where += f"  index: {index_path}" if index_path else ""
     where += f"  report: {report}" if report else ""
+    where += f"  html: {html}" if html else ""
     click.echo(where, file=out)
+
+
+def _collector(cfg: Config) -> Any:
+    """The HTML report's collector, imported only when --html asks for it (it loads the quality stack)."""
+    from dedupe.reporting import ReportCollector
+
+    return ReportCollector(cfg)
 
 
 def run_lines(summary: RunSummary, run: FilterRun, cfg: Config) -> list[str]:

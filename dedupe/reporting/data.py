@@ -61,6 +61,7 @@ class ReportCollector:
         self.source_docs: Counter[str] = Counter()
         self.source_labelled: dict[str, Counter[str]] = defaultdict(Counter)
         self.category_chars: Counter[str] = Counter()
+        self.classified = 0  # documents the classifier labelled (none under --no-classify)
         self.rules: dict[str, dict[str, Any]] = {}
         self.examples: dict[str, list[_Example]] = defaultdict(list)
         self._db = sqlite3.connect("")
@@ -75,6 +76,7 @@ class ReportCollector:
         if doc.error is not None:
             return
         self.sources.add(doc)
+        self.classified += bool(doc.labels)
         source = source_of(doc)
         self.source_docs[source] += 1
         self.source_labelled[source].update(label for label, p in doc.labels.items() if p >= LABELLED)
@@ -139,7 +141,7 @@ class ReportCollector:
                 "documents": documents, "kept": s["kept"], "rejected": s["rejected"], "reasons": s["reasons"],
                 "chars_in": s["chars_in"], "chars_removed": s["chars_removed"],
                 "stripped_share": round(s["chars_removed"] / s["chars_in"], 4) if s["chars_in"] else 0.0,
-                "removals": removals, "labels": labels, "signals": s["signals"],
+                "removals": removals, "classified": self.classified, "labels": labels, "signals": s["signals"],
                 "clusters": len(clusters), "duplicates_in_clusters": clusters.duplicates,
             },
             "cluster_sizes": {str(k): v for k, v in clusters.sizes().items()},

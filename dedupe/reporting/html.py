@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from importlib import resources
 from typing import Any
 
@@ -20,6 +21,16 @@ from dedupe.reporting.charts import cluster_size_chart, label_rate_chart
 from dedupe.reporting.diff import side_by_side
 
 TEMPLATE = "report.html.j2"
+_BREAK = re.compile(r"\s*\n\s*")
+
+# why a member was not kept, by the keep rule that put the representative first
+NOT_KEPT: dict[str, str] = {
+    "published": "published later",
+    "source_priority": "its source comes later in source_priority",
+    "length": "shorter text (same date)",
+    "input_order": "later in the input (same date and length)",
+    "kept_earlier": "the representative was kept before this batch",
+}
 
 
 def _asset(name: str) -> str:
@@ -36,6 +47,7 @@ def _environment() -> Environment:
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}%"
     env.filters["num"] = lambda v: "–" if v is None else f"{v:,}"
     env.filters["p"] = lambda v: "–" if v is None else f"{v:.2f}"
+    env.filters["lines"] = lambda v: _BREAK.sub(" ⏎ ", v or "")  # an example stays one line of text
     env.filters["date"] = lambda v: (v or "")[:16].replace("T", " ")
     return env
 
@@ -65,6 +77,7 @@ def render(data: dict[str, Any]) -> str:
         data=data,
         s=data["summary"],
         labels=LABELS,
+        not_kept=NOT_KEPT,
         short={"syndicated": "synd.", "machine_translated": "MT", "low_quality": "low q."},
         clusters=clusters,
         limits=limits,
