@@ -29,6 +29,8 @@ def stats(path: str, as_json: bool) -> None:
     click.echo(f"size       {info['size_bytes']:,} bytes{where}")
     click.echo(f"documents  {info['documents']:,}")
     click.echo(f"batches    {info['batches']:,}")
+    if "rechecks" in info:
+        click.echo(f"rechecks   {info['rechecks']:,} (commits re-checked against other workers' newer documents)")
     click.echo("settings")
     for key, value in sorted(info["settings"].items()):
         click.echo(f"  {key} = {value}")

@@ -1,15 +1,17 @@
 """The shared persistent index: signatures, exact keys and band buckets in one Redis database.
 
 Many `dedupe filter` processes check batches against it at once. A batch's kept documents are
-committed by one Lua script (atomic on the server: all of them or none), which first re-checks
-the batch's band buckets and exact keys for documents committed after the batch was checked
-(`since`, a document-number watermark); if any, it writes nothing and names the rows, so the
-worker verifies them against the newcomers and retries. Two workers holding copies of one story
-therefore never both keep it. Layout, a key prefix (`?name=`, default `dedupe`) then:
+committed in one MULTI/EXEC transaction (applied whole or not at all) under WATCH of the document
+counter. Before queueing the writes, the commit re-reads the buckets and exact keys the batch
+touches: if documents committed after the batch was checked (`since`, a document-number
+watermark) sit in any of them, it writes nothing and names the rows, so the worker verifies them
+against the newcomers and retries; if another commit lands between the read and EXEC, EXEC fails
+and the commit reads again. Two workers holding copies of one story therefore never both keep it.
+Layout, a key prefix (`?name=`, default `dedupe`) then:
 
     NAME:meta          hash   format and the signature settings (as the SQLite index's meta table)
     NAME:n             string last document number (documents are numbered 1, 2, ... in commit order)
-    NAME:stats         hash   documents, batches
+    NAME:stats         hash   documents, batches, rechecks (commits refused for a re-check)
     NAME:d:<n>         string <u32 shingles><u64 exact key><signature bytes><doc id, UTF-8>
     NAME:x:<shard>     hash   exact key (8 bytes, big-endian) -> first document number with it
     NAME:b:<shard>     hash   band key (8 bytes, big-endian) -> document numbers, packed little-endian u32
@@ -25,6 +27,7 @@ Signatures are the raw hash values (uint32 for affine32, else uint64): datasketc
 from __future__ import annotations
 
 import struct
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -42,64 +45,8 @@ _HEAD = struct.Struct("<IQ")  # distinct shingles, exact key
 _MAX_DOCS = 2**32 - 1  # document numbers are packed as u32 in the buckets
 _PIPELINE = 2000  # commands per pipeline round trip
 _CHUNK_DOCS = 2000  # documents per MGET
+_REPLY_TIMEOUT = 600.0  # seconds to wait for a reply: a large batch's EXEC may take seconds on a busy server
 _RETRIES = 10  # reconnection attempts (backoff up to 2 s each) before a command fails
-
-# One batch, atomically: (1) with since >= 0, any row whose exact key or a band bucket holds a
-# document numbered above `since` is a conflict: return {0, last number, rows}; (2) otherwise
-# number the documents and write records, exact keys and buckets: return {1, first number, count}.
-_COMMIT = r"""
-local p, since, m, B, format, token = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6]
-if redis.call('HGET', p .. 'meta', 'format') ~= format then
-  return redis.error_reply('the index at this prefix is gone or is not a ' .. format .. ' index')
-end
-local done = redis.call('GET', p .. 't:' .. token)
-if done then return {1, tonumber(done), m} end  -- a retry of a commit whose reply was lost
-local function shard(s, at) return tostring(string.byte(s, at) * 256 + string.byte(s, at + 1)) end
-if since >= 0 then
-  local conflicts = {}
-  for i = 0, m - 1 do
-    local ex, bk = ARGV[8 + 3 * i], ARGV[9 + 3 * i]
-    local hit = redis.call('HGET', p .. 'x:' .. shard(ex, 1), ex)
-    local clash = hit and tonumber(hit) > since
-    if not clash then
-      for j = 0, B - 1 do
-        local f = string.sub(bk, 8 * j + 1, 8 * j + 8)
-        local v = redis.call('HGET', p .. 'b:' .. shard(f, 1), f)
-        if v and struct.unpack('<I4', v, #v - 3) > since then clash = true break end
-      end
-    end
-    if clash then conflicts[#conflicts + 1] = i end
-  end
-  if #conflicts > 0 then
-    return {0, tonumber(redis.call('GET', p .. 'n') or '0'), conflicts}
-  end
-end
-if m == 0 then return {1, 0, 0} end
-local last = redis.call('INCRBY', p .. 'n', m)
-if last > 4294967295 then
-  redis.call('DECRBY', p .. 'n', m)
-  return redis.error_reply('the index is full (2^32 - 1 documents)')
-end
-local first = last - m + 1
-for i = 0, m - 1 do
-  local n = first + i
-  local rec, ex, bk = ARGV[7 + 3 * i], ARGV[8 + 3 * i], ARGV[9 + 3 * i]
-  redis.call('SET', p .. 'd:' .. n, rec)
-  redis.call('HSETNX', p .. 'x:' .. shard(ex, 1), ex, n)
-  local packed = struct.pack('<I4', n)
-  for j = 0, B - 1 do
-    local f = string.sub(bk, 8 * j + 1, 8 * j + 8)
-    local key = p .. 'b:' .. shard(f, 1)
-    local v = redis.call('HGET', key, f)
-    redis.call('HSET', key, f, (v or '') .. packed)
-  end
-end
-redis.call('HINCRBY', p .. 'stats', 'documents', m)
-redis.call('HINCRBY', p .. 'stats', 'batches', 1)
-redis.call('SET', p .. 't:' .. token, first, 'EX', 86400)
-return {1, first, m}
-"""
-
 
 class IndexConflict(Exception):
     """Documents committed by another worker since this batch was checked share a bucket or an exact
@@ -170,13 +117,16 @@ class RedisIndex:
         except ImportError:
             raise ConfigError(f"{location}: the Redis index needs the redis package: pip install 'dedupe-gate[redis]'") from None
         self._redis_errors = (redis.RedisError,)
+        self._retryable = (redis.ConnectionError, redis.TimeoutError)
+        self._watch_error = redis.WatchError
         self.location = RedisLocation.parse(location)
         self.path = self.location.shown()
         self.prefix = self.location.name + ":"
         try:
             # Reconnect through a server restart; a retried commit is safe (its token makes it run once).
             retry = Retry(ExponentialBackoff(cap=2.0, base=0.05), _RETRIES)
-            self.client = redis.Redis.from_url(self.location.url, retry=retry,
+            self.client = redis.Redis.from_url(self.location.url, retry=retry, socket_timeout=_REPLY_TIMEOUT,
+                                               socket_connect_timeout=5.0,
                                                retry_on_error=[redis.ConnectionError, redis.TimeoutError])
             self.client.ping()
         except ValueError as exc:
@@ -196,7 +146,6 @@ class RedisIndex:
         self.dtype = np.dtype(np.uint32 if self.scheme == "affine32" else np.uint64).newbyteorder("<")
         self.num_perm = int(self.settings["num_perm"])
         self.bands = int(self.settings["bands"])
-        self._commit = self.client.register_script(_COMMIT)
         self._overlay = None  # a private SQLite index for a run that checks without committing
 
     # settings ------------------------------------------------------------------------------
@@ -279,8 +228,9 @@ class RedisIndex:
         except self._redis_errors as exc:
             raise IndexUnavailable(f"{self.path}: {exc}") from None
 
-    def _hmget_sharded(self, table: str, keys: list[int]) -> dict[int, bytes]:
-        """key -> stored value for the keys present in the sharded hashes `table` (x or b)."""
+    def _hmget_sharded(self, table: str, keys: list[int], raw: bool = False) -> dict[int, bytes]:
+        """key -> stored value for the keys present in the sharded hashes `table` (x or b).
+        raw=True lets Redis errors through (for the commit's own retry loop)."""
         by_shard: dict[int, list[int]] = {}
         for k in keys:
             by_shard.setdefault(k >> 48, []).append(k)
@@ -291,7 +241,7 @@ class RedisIndex:
             part = shards[lo : lo + _PIPELINE]
             for s in part:
                 pipe.hmget(f"{self.prefix}{table}:{s}", _fields(np.array(by_shard[s], dtype=np.uint64)))
-            for s, values in zip(part, self._call(pipe.execute)):
+            for s, values in zip(part, pipe.execute() if raw else self._call(pipe.execute)):
                 for k, v in zip(by_shard[s], values):
                     if v is not None:
                         out[k] = v
@@ -347,41 +297,79 @@ class RedisIndex:
     # writes --------------------------------------------------------------------------------
 
     def add_batch(self, items: Iterable[tuple], since: int | None = None) -> int:
-        """Add (doc id, exact key, signature, band keys[, distinct shingles]) items in one Lua script;
-        returns how many. With `since` (from mark() before the batch was checked), raises
-        IndexConflict and writes nothing when documents committed after it share a bucket or an
-        exact key with any item. The iterable is consumed before anything is sent: if it raises,
-        or the process dies, nothing of this batch is stored.
+        """Add (doc id, exact key, signature, band keys[, distinct shingles]) items in one MULTI/EXEC
+        transaction; returns how many. With `since` (from mark() before the batch was checked),
+        raises IndexConflict and writes nothing when documents committed after it share a bucket or
+        an exact key with any item. The iterable is consumed before anything is sent, and the
+        server applies the transaction whole or not at all: if the process dies, nothing of this
+        batch is stored.
         """
-        args: list[bytes | int | str] = []
-        count = 0
-        items_list = list(items)
-        for doc_id, exact_key, signature, keys, *rest in items_list:
-            shingles = int(rest[0]) if rest else 0
-            sig = np.ascontiguousarray(signature, dtype=self.dtype)
-            if sig.shape != (self.num_perm,):
-                raise ValueError(f"signature of {doc_id!r} has shape {sig.shape}, index expects ({self.num_perm},)")
-            band = np.ascontiguousarray(keys, dtype=">u8")
-            if band.shape != (self.bands,):
-                raise ValueError(f"band keys of {doc_id!r} have shape {band.shape}, index expects ({self.bands},)")
-            exact = int(exact_key) & 0xFFFFFFFFFFFFFFFF
-            args += [_HEAD.pack(min(shingles, 2**32 - 1), exact) + sig.tobytes() + str(doc_id).encode("utf-8"),
-                     exact.to_bytes(8, "big"), band.tobytes()]
-            count += 1
-        if count == 0:
+        items = list(items)
+        if not items:
             return 0
         if self._overlay is not None:
-            return self._overlay.add_batch(items_list)
-        head = [self.prefix, -1 if since is None else int(since), count, self.bands, FORMAT, uuid.uuid4().hex]
-        reply = self._call(lambda: self._commit(keys=[], args=head + args))
-        if int(reply[0]) == 0:
-            raise IndexConflict([int(i) for i in reply[2]], int(since or 0), int(reply[1]))
-        return int(reply[2])
+            return self._overlay.add_batch(items)
+        batch = _Batch.of(items, self.dtype, self.num_perm, self.bands)
+        token = f"{self.prefix}t:{uuid.uuid4().hex}"
+        failures = 0
+        while True:
+            try:
+                done = self._try_commit(batch, since, token)
+            except self._watch_error:
+                continue  # another worker committed meanwhile: read again
+            except self._retryable as exc:
+                failures += 1
+                if failures > _RETRIES:
+                    raise IndexUnavailable(f"{self.path}: {exc}") from None
+                time.sleep(min(2.0, 0.05 * 2**failures))
+                continue
+            except self._redis_errors as exc:
+                raise IndexUnavailable(f"{self.path}: {exc}") from None
+            return done
+
+    def _try_commit(self, batch: _Batch, since: int | None, token: str) -> int:
+        """One attempt: WATCH the document counter, read what the batch touches, refuse on a conflict,
+        else queue every write and EXEC (which fails if any commit happened since the WATCH)."""
+        m = len(batch.records)
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.watch(self.prefix + "n")
+            if pipe.get(token) is not None:
+                return m  # an earlier attempt committed; its reply was lost
+            if pipe.hget(self.prefix + "meta", "format") != FORMAT.encode():
+                raise ConfigError(f"{self.path}: the index is gone or is not a {FORMAT} index")
+            last = int(pipe.get(self.prefix + "n") or 0)
+            if last + m > _MAX_DOCS:
+                raise ConfigError(f"{self.path}: the index is full ({_MAX_DOCS:,} documents)")
+            buckets = self._hmget_sharded("b", batch.unique.tolist(), raw=True)  # on another connection: fine,
+            exact = self._hmget_sharded("x", batch.exact_unique.tolist(), raw=True)  # EXEC fails if n moved
+            if since is not None and last > since:
+                newest = np.array([_last_number(buckets.get(k)) for k in batch.unique.tolist()], dtype=np.int64)
+                clash = (newest[batch.inverse] > since).any(axis=1)
+                clash |= np.array([int(exact.get(k, 0)) > since for k in batch.exact_keys.tolist()])
+                if clash.any():
+                    pipe.unwatch()
+                    self.client.hincrby(self.prefix + "stats", "rechecks", 1)
+                    raise IndexConflict(np.flatnonzero(clash).tolist(), since, last)
+            first = last + 1
+            pipe.multi()
+            pipe.set(self.prefix + "n", last + m)
+            for shard, mapping in batch.bucket_writes(buckets, first).items():
+                pipe.hset(f"{self.prefix}b:{shard}", mapping=mapping)
+            for shard, mapping in batch.exact_writes(exact, first).items():
+                pipe.hset(f"{self.prefix}x:{shard}", mapping=mapping)
+            for lo in range(0, m, _CHUNK_DOCS):
+                pipe.mset({f"{self.prefix}d:{first + i}": rec for i, rec in enumerate(batch.records[lo : lo + _CHUNK_DOCS], lo)})
+            pipe.hincrby(self.prefix + "stats", "documents", m)
+            pipe.hincrby(self.prefix + "stats", "batches", 1)
+            pipe.set(token, first, ex=86400)
+            pipe.execute()
+        return m
 
     # reporting -----------------------------------------------------------------------------
 
     def stats(self) -> dict:
-        """URL, server memory, documents, batches and settings."""
+        """URL, server memory, documents, batches, rechecks (commits refused until rows were verified
+        against other workers' newer documents) and settings."""
         counts = {k.decode(): int(v) for k, v in self._call(self.client.hgetall, self.prefix + "stats").items()}
         memory = self._call(self.client.info, "memory")
         return {
@@ -390,6 +378,7 @@ class RedisIndex:
             "size_bytes": int(memory.get("used_memory", 0)),
             "documents": counts.get("documents", 0),
             "batches": counts.get("batches", 0),
+            "rechecks": counts.get("rechecks", 0),
             "settings": dict(self.settings),
         }
 
@@ -404,3 +393,63 @@ class RedisIndex:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _last_number(value: bytes | None) -> int:
+    """The highest (last appended) document number in a packed bucket, 0 for none."""
+    return int.from_bytes(value[-4:], "little") if value else 0
+
+
+@dataclass
+class _Batch:
+    """A batch's documents as the writes need them: records, unique band keys and which rows hold each."""
+
+    records: list[bytes]
+    exact_keys: np.ndarray  # per row
+    exact_unique: np.ndarray
+    unique: np.ndarray  # distinct band keys of the batch, ascending
+    inverse: np.ndarray  # rows × bands: position of each band key in `unique`
+
+    @classmethod
+    def of(cls, items: list[tuple], dtype: np.dtype, num_perm: int, bands: int) -> _Batch:
+        records, exact, keys = [], [], []
+        for doc_id, exact_key, signature, band_keys, *rest in items:
+            sig = np.ascontiguousarray(signature, dtype=dtype)
+            if sig.shape != (num_perm,):
+                raise ValueError(f"signature of {doc_id!r} has shape {sig.shape}, index expects ({num_perm},)")
+            row = np.asarray(band_keys, dtype=np.uint64)
+            if row.shape != (bands,):
+                raise ValueError(f"band keys of {doc_id!r} have shape {row.shape}, index expects ({bands},)")
+            shingles = min(int(rest[0]) if rest else 0, 2**32 - 1)
+            key = int(exact_key) & 0xFFFFFFFFFFFFFFFF
+            records.append(_HEAD.pack(shingles, key) + sig.tobytes() + str(doc_id).encode("utf-8"))
+            exact.append(key)
+            keys.append(row)
+        exact_keys = np.array(exact, dtype=np.uint64)
+        unique, inverse = np.unique(np.stack(keys), return_inverse=True)
+        return cls(records, exact_keys, np.unique(exact_keys), unique, inverse.reshape(len(items), bands))
+
+    def bucket_writes(self, current: dict[int, bytes], first: int) -> dict[int, dict[bytes, bytes]]:
+        """shard -> {band key field: packed numbers, the stored ones then this batch's in order}."""
+        flat = self.inverse.reshape(-1)
+        order = np.argsort(flat, kind="stable")  # grouped by key, rows ascending inside a group
+        packed = (order // self.inverse.shape[1] + first).astype("<u4").tobytes()
+        ends = np.searchsorted(flat[order], np.arange(len(self.unique)), side="right").tolist()
+        out: dict[int, dict[bytes, bytes]] = {}
+        fields = _fields(self.unique)
+        start = 0
+        for key, field, end in zip(self.unique.tolist(), fields, ends):
+            out.setdefault(key >> 48, {})[field] = current.get(key, b"") + packed[4 * start : 4 * end]
+            start = end
+        return out
+
+    def exact_writes(self, current: dict[int, bytes], first: int) -> dict[int, dict[bytes, int]]:
+        """shard -> {exact key field: first document number with it}, for keys not stored yet."""
+        out: dict[int, dict[bytes, int]] = {}
+        for i, key in enumerate(self.exact_keys.tolist()):
+            if key in current:
+                continue
+            field = key.to_bytes(8, "big")
+            shard = out.setdefault(key >> 48, {})
+            shard.setdefault(field, first + i)
+        return out
