@@ -30,9 +30,10 @@ from dedupe.near.verify import MatchRule, estimate_containment  # noqa: E402
 from dedupe.text import normalise, tokens, word_shingles  # noqa: E402
 
 
-def injected(docs_n: int, dup_rate: float, seed: int, near, keep) -> dict:
-    """Run find_clusters on a generated corpus and score it against the injection labels."""
-    records = list(CorpusGenerator(docs_n, dup_rate, seed))
+def injected(docs_n: int, dup_rate: float, seed: int, near, keep, informal: float = 0.0) -> dict:
+    """Run find_clusters on a generated corpus and score it against the injection labels
+    (`informal`: share of copies also respelled as Egyptian sites and forums write)."""
+    records = list(CorpusGenerator(docs_n, dup_rate, seed, informal=informal))
     docs = [Document(id=r["id"], text=r["text"], published=r["published"], input_order=i) for i, r in enumerate(records)]
     family = {r["id"]: r["family"] for r in records}
     start = time.perf_counter()
@@ -47,7 +48,7 @@ def injected(docs_n: int, dup_rate: float, seed: int, near, keep) -> dict:
         per_edit.setdefault("+".join(sorted(r["edits"])), []).append(ok)
     # Exact 5-gram Jaccard of each copy with its original: recall among copies that really are >= threshold.
     text_of = {r["id"]: r["text"] for r in records if r["copy_of"] is None}
-    true_sim = [_jaccard(r["text"], text_of[r["copy_of"]], near.ngram) for r, _ in copies]
+    true_sim = [_jaccard(r["text"], text_of[r["copy_of"]], near.ngram, near.ta_marbuta) for r, _ in copies]
     above = [ok for ok, s in zip(caught, true_sim) if s >= near.threshold]
     seeds = [d for d in docs if d.id.startswith("seed")]
     seed_merges = sum(1 for d in seeds if d.duplicate_of is not None and d.duplicate_of.startswith("seed"))
@@ -66,9 +67,9 @@ def injected(docs_n: int, dup_rate: float, seed: int, near, keep) -> dict:
     }
 
 
-def _jaccard(a: str, b: str, n: int) -> float:
-    sa = set(word_shingles(tokens(normalise(a)), n))
-    sb = set(word_shingles(tokens(normalise(b)), n))
+def _jaccard(a: str, b: str, n: int, ta_marbuta: bool = False) -> float:
+    sa = set(word_shingles(tokens(normalise(a, ta_marbuta=ta_marbuta)), n))
+    sb = set(word_shingles(tokens(normalise(b, ta_marbuta=ta_marbuta)), n))
     return len(sa & sb) / len(sa | sb) if sa | sb else 1.0
 
 
@@ -77,7 +78,7 @@ def seeds_pairwise(near) -> tuple[float, float]:
     texts = seed_texts()
     sigs = Signer(near).sign_many(texts)
     est = max(float((sigs[i] == sigs[j]).mean()) for i in range(5) for j in range(i + 1, 5))
-    exact = max(_jaccard(texts[i], texts[j], near.ngram) for i in range(5) for j in range(i + 1, 5))
+    exact = max(_jaccard(texts[i], texts[j], near.ngram, near.ta_marbuta) for i in range(5) for j in range(i + 1, 5))
     return est, exact
 
 

@@ -77,11 +77,43 @@ def alef_variants(text: str, rng: random.Random) -> str:
     return "".join(swap[c] if c in swap and rng.random() < 0.8 else c for c in text)
 
 
-class CorpusGenerator:
-    """Streams records {id, text, published, family, copy_of, edits}; a copy's family is its original's id."""
+_ARABIC_WORD = regex.compile(r"[\p{Arabic}\p{Mn}]+")
+_TASHKEEL = ("\u064E", "\u0650", "\u064F", "\u0651", "\u064B")  # fatha, kasra, damma, shadda, tanween
 
-    def __init__(self, docs: int, dup_rate: float = 0.1, seed: int = 0, include_seeds: bool = True, swap_rate: float = 0.1):
+
+def informal_spelling(text: str, rng: random.Random) -> str:
+    """Respell as Egyptian sites and forums do: final ة as ه (in most words, at a rate drawn per copy),
+    hamza-seated alefs bare, final ي as ى and ى as ي, stray tashkeel and tatweel."""
+    ta_rate = rng.uniform(0.6, 1.0)
+    swap = {"أ": "ا", "إ": "ا", "آ": "ا"}
+
+    def word(m: regex.Match) -> str:
+        w = "".join(swap[c] if c in swap and rng.random() < 0.8 else c for c in m.group())
+        if w.endswith("ة") and rng.random() < ta_rate:
+            w = w[:-1] + "ه"
+        elif w.endswith("ي") and rng.random() < 0.5:
+            w = w[:-1] + "ى"
+        elif w.endswith("ى") and rng.random() < 0.5:
+            w = w[:-1] + "ي"
+        if len(w) > 2 and rng.random() < 0.05:
+            k = rng.randrange(1, len(w))
+            w = w[:k] + rng.choice(_TASHKEEL + ("\u0640",)) + w[k:]
+        return w
+
+    return _ARABIC_WORD.sub(word, text)
+
+
+class CorpusGenerator:
+    """Streams records {id, text, published, family, copy_of, edits}; a copy's family is its original's id.
+
+    `informal` is the share of copies also respelled informally (`informal_spelling`); at 0 (the
+    default) no random draw is made for it, so corpora are the same as before it existed.
+    """
+
+    def __init__(self, docs: int, dup_rate: float = 0.1, seed: int = 0, include_seeds: bool = True, swap_rate: float = 0.1,
+                 informal: float = 0.0):
         self.docs = docs
+        self.informal = informal
         self.dup_rate = dup_rate
         self.seed = seed
         self.include_seeds = include_seeds
@@ -138,6 +170,8 @@ class CorpusGenerator:
             if recent and rng.random() < self.dup_rate:
                 source, paras = rng.choice(recent)
                 text, edits = self.copy(paras, rng)
+                if self.informal > 0 and rng.random() < self.informal:
+                    text, edits = informal_spelling(text, rng), [*edits, "informal"]
                 yield {"id": f"d{made}", "text": text, "published": _date(made), "family": source, "copy_of": source, "edits": edits}
             else:
                 paras = self.original(rng)

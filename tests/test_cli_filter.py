@@ -76,7 +76,8 @@ def test_clusters_are_exactly_the_gold_clusters(sample_run) -> None:
     for rep in gold:
         assert by_id[rep]["dedupe"]["decision"] == "keep"
     truncated = by_id["seed-001-re3"]["dedupe"]["cluster"]
-    assert truncated["similarity"] < 0.7 <= 0.9 <= truncated["containment"]
+    # exact 5-gram Jaccard 0.61, under the threshold (the 128-slot estimate may land either side of it)
+    assert _jaccard(by_id["seed-001-re3"]["text"], by_id["seed-001"]["text"]) < 0.7 <= 0.9 <= truncated["containment"]
 
 
 def _jaccard(a: str, b: str) -> float:

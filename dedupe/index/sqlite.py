@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from dedupe.errors import ConfigError
+from dedupe.near.settings import mismatch_advice
 
 FORMAT = "dedupe-index-2"  # 2: distinct shingle counts, for containment
 _CHUNK = 500  # SQL parameters per lookup statement
@@ -105,7 +106,7 @@ class SQLiteIndex:
             wanted = ", ".join(f"{k}={settings.get(k)}" for k in differing)
             raise ConfigError(
                 f"{self.path}: index was built with {built}; this run uses {wanted}. "
-                "Use the settings the index was built with, or a new index path"
+                + mismatch_advice(stored, differing)
             )
 
     class _Tx:

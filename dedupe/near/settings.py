@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dedupe.near.lsh import lsh_params
 from dedupe.text.hashing import SHINGLE_HASH_VERSION
 from dedupe.text.normalise import NORMALISER_VERSION
@@ -44,3 +46,29 @@ def index_settings(cfg) -> dict[str, str]:
         "normaliser_version": NORMALISER_VERSION,
         "shingle_hash": SHINGLE_HASH_VERSION,
     }
+
+
+# Index settings that are [near] keys of the config file as they are (bands and rows are derived
+# from num_perm and the thresholds; normaliser_version and shingle_hash come with the code).
+CONFIG_KEYS = ("scheme", "seed", "num_perm", "shingle", "ngram", "char_ngram", "min_words_for_word_shingles", "ta_marbuta")
+
+
+def mismatch_advice(stored: Mapping[str, str], differing: list[str]) -> str:
+    """How to proceed when an index's stored settings differ from a run's: the [near] lines that
+    open it as it is, and the other way out, a new index."""
+    keys = [k for k in differing if k in CONFIG_KEYS]
+    if not keys:
+        return "Use the settings the index was built with, or a new index path"
+    lines = "; ".join(f"{k} = {_toml(stored.get(k, ''))}" for k in keys)
+    return f"To use it, run with a --config TOML whose [near] has {lines}; or rebuild: a new index path"
+
+
+def _toml(value: str) -> str:
+    """A stored setting as a TOML value: booleans and numbers bare, words quoted."""
+    if value in ("true", "false"):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return f'"{value}"'
