@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 Clause = frozenset[str]  # one of these strings occurs in the match
 Req = tuple[Clause, ...]  # every clause holds; () promises nothing
@@ -316,6 +317,7 @@ _SCRIPTS = {"arabic", "arab", "latin", "latn", "cyrillic", "cyrl", "greek", "gre
 _WEAK = 1.0  # a string found nearly everywhere: a clause with one is no screen
 
 
+@lru_cache(maxsize=65536)
 def _string_cost(s: str) -> float:
     """Roughly how often `s` occurs at a place of text: one or two letters, a digit, a comma or
     full stop are everywhere (weak); punctuation is rarer than letters; longer is rarer."""
@@ -332,6 +334,7 @@ def _is_word_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LNMZ" or ch.isspace()
 
 
+@lru_cache(maxsize=65536)
 def _cost(clause: Clause) -> float:
     """How likely some string of the clause occurs at a given place of text (lower = better screen)."""
     return sum(_string_cost(s) for s in clause)

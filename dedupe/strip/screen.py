@@ -161,32 +161,45 @@ class Plan:
         if self.everything:
             every = (1 << len(unit.rules)) - 1
             return [(ln, every) for ln in content]
+        spans = unit.kind == SPAN  # only span units try their rules one by one and need `may`
         may: dict[int, int] = {}
         keep: set[int] = set()
         everywhere = self.everywhere
-        count = len(content)
+        lines = self.lines
         for i, (mask, where, window, limit) in enumerate(unit.rules):
-            bit = 1 << i
-            if mask is None:
-                matching = content
-            elif everywhere & mask != mask:
+            if mask is None:  # no literal: it may match anywhere, and is kept where it is allowed
+                if spans:
+                    for ln in content:
+                        may[ln.index] = may.get(ln.index, 0) | 1 << i
+                if where == "any":
+                    scope = content
+                elif window <= 0:
+                    continue
+                else:
+                    scope = content[:window] if where == "head" else content[-window:]
+                keep.update(ln.index for ln in scope if ln.end - ln.start <= limit)
                 continue
-            else:
-                matching = [self.lines[index] for index, bits in self.found.items() if bits & mask == mask]
-            for ln in matching:
-                may[ln.index] = may.get(ln.index, 0) | bit
+            if everywhere & mask != mask:
+                continue
+            hit = [index for index, bits in self.found.items() if bits & mask == mask]
+            if spans:
+                for index in hit:
+                    may[index] = may.get(index, 0) | 1 << i
             if where == "any":
-                keep.update(ln.index for ln in matching if ln.end - ln.start <= limit)
+                keep.update(index for index in hit if lines[index].end - lines[index].start <= limit)
             elif window > 0:
                 rank = self._ranks(content)
-                for ln in matching:
-                    r = rank.get(ln.index)
-                    if r is not None and ln.end - ln.start <= limit and (
-                            r < window if where == "head" else count - 1 - r < window):
-                        keep.add(ln.index)
+                last = len(content) - 1
+                for index in hit:
+                    r = rank.get(index)
+                    if r is not None and lines[index].end - lines[index].start <= limit and (
+                            r < window if where == "head" else last - r < window):
+                        keep.add(index)
         if not keep:
             return []
-        return [(ln, may[ln.index]) for ln in content if ln.index in keep]
+        if spans:
+            return [(ln, may[ln.index]) for ln in content if ln.index in keep]
+        return [(ln, 0) for ln in content if ln.index in keep]
 
     def _ranks(self, content: list[Line]) -> dict[int, int]:
         if self._rank is None:
