@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import regex
 
 from dedupe.text.normalise import _table
 from dedupe.text.tokens import WORD
@@ -14,15 +15,23 @@ FOLD_SIZE = 0x800  # every code point the Arabic fold touches is below U+0800
 DELETE = np.uint32(0xFFFFFFFF)
 
 
+def _all_code_points() -> str:
+    """Every code point as one string, surrogates (which cannot stand alone) as spaces; built by numpy."""
+    cps = np.arange(UNICODE_SIZE, dtype=np.uint32)
+    cps[(cps >= 0xD800) & (cps < 0xE000)] = 0x20
+    return cps.tobytes().decode("utf-32-le")
+
+
 @lru_cache(maxsize=1)
 def word_table() -> np.ndarray:
-    """Bool per code point: does `regex`'s \\w match it (the same class tokens() uses)."""
-    table = np.zeros(UNICODE_SIZE, dtype=bool)
-    step = 1 << 16  # in blocks, so building the table stays small in memory
-    for lo in range(0, UNICODE_SIZE, step):
-        chars = "".join(" " if 0xD800 <= c < 0xE000 else chr(c) for c in range(lo, lo + step))
-        marked = WORD.sub(lambda m: "\x01" * len(m.group()), chars)
-        table[lo : lo + step] = np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32) == 1
+    """Bool per code point: does `regex`'s \\w match it (the same class tokens() uses).
+
+    One substitution of a one-character \\w pattern over every code point, in C: a fraction of
+    what a Python loop over 1.1 million characters costs at start-up.
+    """
+    one = regex.compile(r"\w", flags=WORD.flags)
+    marked = one.sub("\x01", _all_code_points())
+    table = np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32) == 1
     table[1] = WORD.fullmatch("\x01") is not None
     return table
 
@@ -42,12 +51,22 @@ def fold_table(ta_marbuta: bool) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def casefold_changes() -> np.ndarray:
-    """Bool per code point: does str.casefold change it (casefold maps each code point on its own)."""
+    """Bool per code point: does str.casefold change it (casefold maps each code point on its own).
+
+    Blocks of 256 code points that casefold leaves alone (most of them) are skipped whole; only
+    the others are checked one code point at a time.
+    """
     table = np.zeros(UNICODE_SIZE, dtype=bool)
-    for c in range(UNICODE_SIZE):
-        if 0xD800 <= c < 0xE000:
+    everything = _all_code_points()
+    step = 256
+    for lo in range(0, UNICODE_SIZE, step):
+        block = everything[lo : lo + step]
+        if block.casefold() == block:
             continue
-        ch = chr(c)
-        if ch.casefold() != ch:
-            table[c] = True
+        for c in range(lo, lo + step):
+            if 0xD800 <= c < 0xE000:
+                continue
+            ch = chr(c)
+            if ch.casefold() != ch:
+                table[c] = True
     return table
