@@ -19,6 +19,10 @@ from dedupe.io.formats import RECORD_OUTPUT_ENDINGS, known_endings, output_forma
 @click.option("-o", "--output", required=True, help="Clusters: .jsonl, .jsonl.gz, .jsonl.zst, .parquet, .csv or - for stdout.")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: [workers] count, 0 = all cores).")
 @click.option("--threshold", type=float, default=None, help="Near-duplicate Jaccard threshold (default: [near] threshold).")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Where the stages run: this machine, or Apache Spark (the whole input as one batch).")
+@click.option("--spark-master", default=None, metavar="URL",
+              help="Spark master for --engine spark (default [spark] master, local[*]; sc://HOST for Spark Connect).")
 @options.strip_options
 @options.common_options
 def command(inputs: tuple[str, ...], output: str, workers: int | None,
@@ -36,6 +40,14 @@ def command(inputs: tuple[str, ...], output: str, workers: int | None,
         overrides["near"] = {"threshold": threshold}
     cfg = options.load_settings(params, overrides)
     cfg.index.path = ""  # clusters of the input alone: a temporary index, never the configured one
+    if params.pop("engine") == "spark":
+        from dedupe.engines.spark_cli import clusters_command
+
+        line = clusters_command(inputs, output, cfg, master=params.pop("spark_master"))
+        out = sys.stderr if output == "-" else sys.stdout
+        click.echo(line, file=out)
+        click.echo(f"output: {output}", file=out)
+        return
     documents = 0
     run = api.filter(api.read(inputs, cfg), cfg, classify=False, workers=workers)
     with run:

@@ -34,6 +34,10 @@ from dedupe.summary import RunSummary
 @click.option("--workers", type=int, default=None, help="Worker processes (default: [workers] count, 0 = all cores).")
 @click.option("--batch-docs", type=int, default=None, help="Documents held in memory at once (default: [filter] batch_docs).")
 @click.option("--threshold", type=float, default=None, help="Near-duplicate Jaccard threshold (default: [near] threshold).")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Where the stages run: this machine, or Apache Spark (the whole input as one batch).")
+@click.option("--spark-master", default=None, metavar="URL",
+              help="Spark master for --engine spark (default [spark] master, local[*]; sc://HOST for Spark Connect).")
 @options.strip_options
 @options.common_options
 def command(inputs: tuple[str, ...], output: str, rejects: str, index_path: str | None, report: str | None, html: str | None,
@@ -58,6 +62,9 @@ def command(inputs: tuple[str, ...], output: str, rejects: str, index_path: str 
     if html and not os.path.isdir(os.path.dirname(os.path.abspath(html))):
         raise ConfigError(f"{html}: cannot write the HTML report: its folder does not exist")
     out = sys.stderr if output == "-" or rejects == "-" else sys.stdout
+    if params.pop("engine") == "spark":
+        _spark(inputs, output, rejects, cfg, params, index_path, report, html, reject_labels, no_classify, model, out)
+        return
 
     run = api.filter(api.read(inputs, cfg), cfg, index=index_path, classify=False if no_classify else None,
                      reject_labels=reject_labels, model=model, workers=workers)
@@ -106,6 +113,27 @@ def run_lines(summary: RunSummary, run: FilterRun, cfg: Config) -> list[str]:
     if labelled:
         lines.append("labelled (p >= 0.5): " + "  ".join(f"{k}: {v}" for k, v in sorted(labelled.items())))
     return lines
+
+
+def _spark(inputs: tuple[str, ...], output: str, rejects: str, cfg: Config, params: dict[str, Any], index_path: str | None,
+           report: str | None, html: str | None, reject_labels: tuple[str, ...], no_classify: bool, model: str | None,
+           out: Any) -> None:
+    """`--engine spark`: the same outputs from dedupe.engines.spark (no --index, --report or --html there)."""
+    from dedupe.engines.spark_cli import filter_command
+    from dedupe.quality import parse_reject_label
+
+    if index_path or report or html:
+        raise ConfigError("--engine spark: --index, --report and --html are local-engine options")
+    classify = cfg.filter.classify and not no_classify
+    if reject_labels and not classify:
+        raise ConfigError("--reject-label needs the classifier: drop --no-classify (or [filter] classify = false)")
+    thresholds = dict(parse_reject_label(spec, cfg.quality.reject_probability) for spec in reject_labels)
+    lines = filter_command(inputs, output, rejects, cfg, master=params.pop("spark_master"), classify=classify,
+                           reject_labels=thresholds, model=model,
+                           progress=lambda docs: options.progress(docs, quiet=params.get("quiet", False), desc="filter"))
+    for line in lines:
+        click.echo(line, file=out)
+    click.echo(f"kept: {output}  rejects: {rejects}", file=out)
 
 
 def _write_report(path: str, run: FilterRun, inputs: tuple[str, ...], output: str, rejects: str,
