@@ -9,6 +9,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from langdetect import DetectorFactory
 
 import dedupe.lang as lang
@@ -219,3 +222,16 @@ def test_language_mixing_asks_the_model_only_for_lines_scripts_cannot_settle(mon
     assert asked == [[]]  # an Arabic document: script counts settle every line
     line_language_mix(text, "en", min_letters=40, max_lines=20)
     assert asked[-1] == [ENGLISH] * 10  # only the first 20 lines, only the Latin ones, in one call
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80), max_size=12))
+def test_script_counts_equal_the_unicode_properties(lines: list[str]) -> None:
+    """The one-pass numpy counts equal \\p{L}, \\p{Arabic} and \\p{Latin} counted by regex, line by line."""
+    text = "\n".join(lines)
+    parts = text.splitlines()
+    expected = [[len(regex.findall(p, line)) for p in (r"\p{L}", r"\p{Arabic}", r"\p{Latin}")] for line in parts]
+    assert lang._line_script_counts(parts).tolist() == (expected or [])
+    letters = sum(row[0] for row in expected)
+    shares = (sum(r[1] for r in expected) / letters, sum(r[2] for r in expected) / letters) if letters else (0.0, 0.0)
+    assert lang.script_shares(text) == pytest.approx(shares)
