@@ -38,6 +38,7 @@ import numpy as np
 
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.index.sqlite import IndexedDoc
+from dedupe.near.settings import mismatch_advice
 
 FORMAT = "dedupe-redis-index-1"
 SCHEMES = ("redis", "rediss", "unix")
@@ -190,7 +191,7 @@ class RedisIndex:
             wanted = ", ".join(f"{k}={settings.get(k)}" for k in differing)
             raise ConfigError(
                 f"{self.path}: index was built with {built}; this run uses {wanted}. "
-                "Use the settings the index was built with, or another index (?name=...)"
+                + mismatch_advice(stored, differing) + " (or ?name=... for another index on this server)"
             )
 
     # transactions --------------------------------------------------------------------------
@@ -228,28 +229,32 @@ class RedisIndex:
         except self._redis_errors as exc:
             raise IndexUnavailable(f"{self.path}: {exc}") from None
 
-    def _hmget_sharded(self, table: str, keys: list[int], raw: bool = False) -> dict[int, bytes]:
-        """key -> stored value for the keys present in the sharded hashes `table` (x or b).
-        raw=True lets Redis errors through (for the commit's own retry loop)."""
-        by_shard: dict[int, list[int]] = {}
-        for k in keys:
-            by_shard.setdefault(k >> 48, []).append(k)
+    def _hmget_sharded(self, table: str, keys, raw: bool = False) -> dict[int, bytes]:
+        """key -> stored value for the keys present in the sharded hashes `table` (x or b): one HMGET
+        per shard, pipelined. raw=True lets Redis errors through (for the commit's own retry loop)."""
+        keys = np.unique(np.asarray(keys, dtype=np.uint64))
+        if not len(keys):
+            return {}
+        fields = _fields(keys)
+        shards = (keys >> np.uint64(48)).astype(np.int64)
+        starts = np.flatnonzero(np.r_[True, shards[1:] != shards[:-1]]).tolist()
+        groups = list(zip(starts, starts[1:] + [len(keys)]))
+        ints = keys.tolist()
         out: dict[int, bytes] = {}
-        shards = sorted(by_shard)
-        for lo in range(0, len(shards), _PIPELINE):
+        for lo in range(0, len(groups), _PIPELINE):
+            part = groups[lo : lo + _PIPELINE]
             pipe = self.client.pipeline(transaction=False)
-            part = shards[lo : lo + _PIPELINE]
-            for s in part:
-                pipe.hmget(f"{self.prefix}{table}:{s}", _fields(np.array(by_shard[s], dtype=np.uint64)))
-            for s, values in zip(part, pipe.execute() if raw else self._call(pipe.execute)):
-                for k, v in zip(by_shard[s], values):
+            for a, b in part:
+                pipe.execute_command("HMGET", f"{self.prefix}{table}:{int(shards[a])}", *fields[a:b])
+            for (a, b), values in zip(part, pipe.execute() if raw else self._call(pipe.execute)):
+                for k, v in zip(ints[a:b], values):
                     if v is not None:
                         out[k] = v
         return out
 
     def lookup_exact(self, keys: np.ndarray) -> dict[int, str]:
         """exact key -> id of the earliest indexed document with it, for the keys present."""
-        hits = self._hmget_sharded("x", sorted({int(k) for k in np.asarray(keys, dtype=np.uint64).tolist()}))
+        hits = self._hmget_sharded("x", keys)
         docs = self.documents(int(v) for v in hits.values())
         out = {k: docs[int(v)].doc_id for k, v in hits.items() if int(v) in docs}
         if self._overlay is not None:
@@ -259,7 +264,7 @@ class RedisIndex:
     def query(self, keys: np.ndarray) -> list[list[int]]:
         """For each row of band keys (n × bands), the indexed documents sharing a bucket (ascending)."""
         keys = np.asarray(keys, dtype=np.uint64)
-        buckets = self._hmget_sharded("b", sorted(set(keys.reshape(-1).tolist())))
+        buckets = self._hmget_sharded("b", keys.reshape(-1))
         found: list[list[int]] = []
         for row in keys.tolist():
             members: set[int] = set()
@@ -340,8 +345,8 @@ class RedisIndex:
             last = int(pipe.get(self.prefix + "n") or 0)
             if last + m > _MAX_DOCS:
                 raise ConfigError(f"{self.path}: the index is full ({_MAX_DOCS:,} documents)")
-            buckets = self._hmget_sharded("b", batch.unique.tolist(), raw=True)  # on another connection: fine,
-            exact = self._hmget_sharded("x", batch.exact_unique.tolist(), raw=True)  # EXEC fails if n moved
+            buckets = self._hmget_sharded("b", batch.unique, raw=True)  # on another connection: fine,
+            exact = self._hmget_sharded("x", batch.exact_unique, raw=True)  # EXEC fails if n moved
             if since is not None and last > since:
                 newest = np.array([_last_number(buckets.get(k)) for k in batch.unique.tolist()], dtype=np.int64)
                 clash = (newest[batch.inverse] > since).any(axis=1)
