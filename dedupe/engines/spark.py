@@ -191,17 +191,18 @@ def run_frame(frame: Any, cfg: Config, *, classify: bool = True, model_path: str
         frame = frame.repartition(settings.partitions, "_order")
     graph = {"driver_max_edges": settings.driver_max_edges, "max_rounds": settings.max_component_rounds}
 
-    prepared = frame.mapInArrow(stages.preparer(cfg), stages.PREPARED_SCHEMA).localCheckpoint()
+    prepared = frame.mapInArrow(stages.preparer(cfg, learned), stages.PREPARED_SCHEMA).localCheckpoint()
     if cfg.input.on_error == "fail":
         problem = _first_problem(prepared)
         if problem is not None:
             raise InputError(*problem)
     live = prepared.where("_live")
     if learned:
-        chrome = chrome_lines(live.select("_order", "_src", "_whole", "_body", "_keys"), cfg.strip.learned, **graph)
+        chrome = chrome_lines(live.select("_order", "_src", "_whole", "_hashes", "_body", "_more", "_short", "_long"),
+                              cfg.strip.learned, **graph)
         with_chrome = prepared.select("_order", "_doc").join(chrome, "_order", "left")
     else:
-        with_chrome = prepared.select("_order", "_doc", F.lit(None).cast("array<string>").alias("_chrome"))
+        with_chrome = prepared.select("_order", "_doc", F.lit(None).cast("array<long>").alias("_chrome"))
     signed = with_chrome.mapInArrow(stages.signer(cfg, classify), stages.SIGNED_SCHEMA).localCheckpoint()
 
     assigned, near = near_duplicates(signed.where("_live"), cfg.near, force_stars=settings.force_stars,

@@ -13,8 +13,8 @@ import pyarrow as pa
 
 from dedupe.engines.spark_rows import dump, load, signed64, sort_key, workbench
 
-PREPARED_SCHEMA = ("_order long, _doc binary, _live boolean, _src string, _whole long, _body array<long>, "
-                   "_keys array<string>")
+PREPARED_SCHEMA = ("_order long, _doc binary, _live boolean, _src string, _whole long, _hashes array<long>, "
+                   "_body array<long>, _more array<long>, _short array<long>, _long array<long>")
 SIGNED_SCHEMA = ("_order long, _doc binary, _live boolean, _id string, _kind string, _exact long, _size long, "
                  "_sig binary, _bands array<long>, _keep binary, _rank binary, _sampled array<long>, _text string")
 FINISHED_SCHEMA = ("_order long, _doc binary, _id string, _decision string, _source string, _rep_id string, "
@@ -38,11 +38,11 @@ def _names(schema: str) -> list[str]:
     return arrow_schema(schema).names
 
 
-def preparer(cfg: Any):
+def preparer(cfg: Any, learn: bool):
     """Record -> Document (as dedupe.io reads one), then language and rule-based strip (Workbench.prepare)."""
     from dedupe.io.fields import FieldMap
     from dedupe.io.records import RawRecord, Unreadable, build_document, unreadable_document
-    from dedupe.strip import learned
+    from dedupe.engines.spark_chrome import page_columns
 
     fields = FieldMap.from_config(cfg.input)
     lcfg = cfg.strip.learned
@@ -68,14 +68,12 @@ def preparer(cfg: Any):
             out: dict[str, list] = {n: [] for n in _names(PREPARED_SCHEMA)}
             for doc in docs:
                 doc = prepared.get(doc.input_order, doc) if doc.error is None else doc
-                keys = learned.line_keys(doc.text) if doc.error is None else []
                 out["_order"].append(doc.input_order)
                 out["_doc"].append(dump(doc))
                 out["_live"].append(doc.error is None)
-                out["_src"].append(learned._source_of(doc) if doc.error is None else None)
-                out["_whole"].append(int(signed64([learned.whole_hash(keys)])[0]))
-                out["_body"].append(signed64(sorted(learned.body_hashes(keys, lcfg))).tolist())
-                out["_keys"].append(sorted({k for k in keys if learned.learnable(k, lcfg)}))
+                page = page_columns(doc, lcfg) if doc.error is None and learn else {}
+                for name in ("_src", "_whole", "_hashes", "_body", "_more", "_short", "_long"):
+                    out[name].append(page.get(name))
             yield _batch(PREPARED_SCHEMA, out)
     return prepare
 
@@ -86,7 +84,8 @@ def signer(cfg: Any, classify: bool):
     from dedupe.near.keep_policy import KeepPolicy
     from dedupe.near.settings import lsh_shape
     from dedupe.near.signer import Signer
-    from dedupe.quality.context import _order_key, sampled_shingles
+    from dedupe.quality.context import _order_key, batch_sampled_shingles
+    from dedupe.engines.spark_chrome import chrome_keys
     from dedupe.strip import LearnedChrome
 
     chrome_stage = LearnedChrome(cfg.strip.learned)
@@ -102,12 +101,17 @@ def signer(cfg: Any, classify: bool):
             docs = [load(d) for d in c["_doc"]]
             for doc, chrome in zip(docs, c["_chrome"]):
                 if chrome:
-                    chrome_stage.apply(doc, set(chrome))
+                    chrome_stage.apply(doc, chrome_keys(doc, chrome, cfg.strip.learned.max_words))
             live = [i for i, d in enumerate(docs) if d.error is None]
             signed = sign_all([docs[i].text for i in live])
             keys = band_keys(signed.signatures, bands, rows) if live else np.empty((0, bands), dtype=np.uint64)
             out: dict[str, list] = {n: [] for n in _names(SIGNED_SCHEMA)}
             at = {i: k for k, i in enumerate(live)}
+            sampled: list[list[int]] = [[] for _ in live]
+            if classify and live:
+                hashes, owner = batch_sampled_shingles([docs[i].text for i in live], ngram, mod)
+                cuts = np.searchsorted(owner, np.arange(len(live) + 1))
+                sampled = [signed64(hashes[cuts[k]:cuts[k + 1]]).tolist() for k in range(len(live))]
             for i, doc in enumerate(docs):
                 k = at.get(i)
                 out["_order"].append(doc.input_order)
@@ -121,8 +125,7 @@ def signer(cfg: Any, classify: bool):
                 out["_bands"].append(signed64(keys[k]).tolist() if k is not None else [])
                 out["_keep"].append(sort_key(policy.key(doc)))
                 out["_rank"].append(sort_key(_order_key(doc)))
-                out["_sampled"].append(signed64(sorted(sampled_shingles(doc.text, ngram, mod))).tolist()
-                                       if classify and k is not None else [])
+                out["_sampled"].append(sampled[k] if k is not None else [])
                 out["_text"].append(doc.text if with_text and k is not None else None)
             yield _batch(SIGNED_SCHEMA, out)
     return sign
@@ -164,7 +167,8 @@ def finisher(cfg: Any, classify: bool, model_path: str | None, reject_labels: di
                 if doc.duplicate_of is not None and doc.cluster is not None:
                     member = json.dumps(brief(doc) | {"similarity": doc.cluster.similarity,
                                                       "containment": doc.cluster.containment,
-                                                      "reason": doc.reasons[0]}, ensure_ascii=False)
+                                                      "reason": doc.reasons[0] if doc.reasons else None},
+                                        ensure_ascii=False)
                 out["_order"].append(doc.input_order)
                 out["_doc"].append(dump(doc))
                 out["_id"].append(doc.id)
