@@ -194,6 +194,7 @@ def test_diff_folds_unchanged_runs_and_ignores_spelling_variants() -> None:
     assert [t for t, changed in hunk.right if changed] == ["CHANGED "]
     assert side_by_side("إلى الأمريكي", "الى الامريكي", 3, 100).identical  # alef/hamza forms normalise away
     assert side_by_side("same text", "same text", 3, 100).hunks == []
+    assert side_by_side("one two three four", "one two three five", 3, 9).cut  # compared only "one two t"
 
 
 def test_keep_policy_names_the_deciding_rule() -> None:

@@ -85,7 +85,7 @@ class ReportCollector:
             facts = {"source": doc.source or source, "url": doc.url, "published": doc.published,
                      "title": _title(doc), "lang": doc.lang, "chars": len(doc.text),
                      "key": _plain_key(self.policy.key(doc))}
-            text = doc.text[: self.limits.diff_chars] if clustered else None
+            text = doc.text[: self.limits.diff_chars + 1] if clustered else None  # one more: the diff sees it was cut
             self._db.execute("INSERT OR IGNORE INTO docs VALUES (?, ?, ?)",
                              (doc.id, json.dumps(facts, ensure_ascii=False), text))
 
@@ -169,6 +169,7 @@ class ReportCollector:
         return rows
 
     def _facts(self, ids: list[str]) -> dict[str, tuple[dict[str, Any], str | None]]:
+        """The stored facts and text of each of `ids` that was stored (kept or clustered documents)."""
         out: dict[str, tuple[dict[str, Any], str | None]] = {}
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
@@ -186,15 +187,16 @@ class ReportCollector:
         earlier = bool(record["representative"].get("earlier"))
         rep = {"id": rep_id, **{k: v for k, v in record["representative"].items() if k not in ("id", "earlier")}}
         for k in ("source", "url", "published", "title", "lang"):
-            rep.setdefault(k, rep_facts.get(k))
+            if rep.get(k) is None:
+                rep[k] = rep_facts.get(k)
         rep["earlier"] = earlier
         out_members = []
         for m in shown:
             facts, text = known.get(m["id"], ({}, None))
             rule = KEPT_EARLIER if earlier or "key" not in rep_facts or "key" not in facts else \
                 deciding_rule(tuple(rep_facts["key"]), tuple(facts["key"]))
-            out_members.append(m | {"title": facts.get("title"), "lang": facts.get("lang"), "keep_rule": rule,
-                                    "_text": text})
+            out_members.append(m | {"source": m.get("source") or facts.get("source"), "title": facts.get("title"),
+                                    "lang": facts.get("lang"), "keep_rule": rule, "_text": text})
         keyed = [(tuple(known[m["id"]][0]["key"]), m) for m in out_members if "key" in known.get(m["id"], ({}, None))[0]]
         runner_up = min(keyed, key=lambda t: t[0])[1] if keyed else None  # the member the policy ranked next
         return {
@@ -202,7 +204,6 @@ class ReportCollector:
             "keep_rule": runner_up["keep_rule"] if runner_up is not None and not earlier else KEPT_EARLIER,
             "members_shown": len(out_members), "members": out_members, "_rep_text": rep_text,
         }
-
 
     def close(self) -> None:
         """Drop the temporary document store."""
