@@ -1,11 +1,11 @@
 """Start-up: wall time of `dedupe --help` and of `dedupe filter` on one document, and which imports dominate.
 
-    python benchmarks/bench_startup.py [--runs 7] [--tree PATH]
+    python benchmarks/bench_startup.py [--runs 7] [--tree PATH]...
 
 Each command runs as a fresh process `--runs` times; the median and the fastest are printed
 (the fastest is the least disturbed by other work on the machine). `--tree PATH` runs the
-package found at PATH instead (e.g. an older checkout unpacked with `git archive`), so a before
-and after can be measured in one sitting. Then `python -X importtime` of the filter run is summed
+package found at PATH instead (e.g. an older checkout unpacked with `git archive`); given twice,
+the two trees' runs interleave, so a before and after are measured under the same load. Then `python -X importtime` of the filter run is summed
 per top-level package (its own time, not counting what it imports), largest first.
 """
 
@@ -64,9 +64,11 @@ def import_profile(cmd: list[str], env: dict[str, str], top: int = 10) -> list[t
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--tree", type=Path, default=None, help="package tree to run instead of this checkout")
+    parser.add_argument("--tree", type=Path, action="append", default=None,
+                        help="package tree to run instead of this checkout (repeatable: the trees' runs interleave, "
+                             "so a busy machine slows them alike and their ratio holds)")
     args = parser.parse_args()
-    env = _env(args.tree)
+    trees: list[Path | None] = list(args.tree) if args.tree else [None]
     py = sys.executable
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         doc = Path(tmp) / "one.jsonl"
@@ -78,15 +80,22 @@ def main() -> None:
             "dedupe filter, 1 doc, --no-classify": [py, "-m", "dedupe", "filter", str(doc), *out, "--no-classify"],
             "dedupe filter, 1 doc, defaults": [py, "-m", "dedupe", "filter", str(doc), *out],
         }
-        print(f"tree: {args.tree or REPO}   runs: {args.runs}   python: {sys.version.split()[0]}   "
-              f"cores: {os.cpu_count()}   load: {os.getloadavg()[0]:.1f}")
-        print(f"{'command':<40} {'median s':>9} {'fastest s':>10}")
-        for name, cmd in cases.items():
-            median, fastest = wall(cmd, args.runs, env)
-            print(f"{name:<40} {median:>9.3f} {fastest:>10.3f}")
+        print(f"runs: {args.runs}   python: {sys.version.split()[0]}   cores: {os.cpu_count()}   "
+              f"load at start: {os.getloadavg()[0]:.1f}")
+        times: dict[tuple[int, str], list[float]] = {(t, name): [] for t in range(len(trees)) for name in cases}
+        for _ in range(args.runs):
+            for t, tree in enumerate(trees):
+                for name, cmd in cases.items():
+                    times[(t, name)].extend(wall(cmd, 1, _env(tree))[1:])
+        for t, tree in enumerate(trees):
+            print(f"\ntree: {tree or REPO}")
+            print(f"{'command':<40} {'median s':>9} {'fastest s':>10}")
+            for name in cases:
+                print(f"{name:<40} {statistics.median(times[(t, name)]):>9.3f} {min(times[(t, name)]):>10.3f}")
+        print(f"\nload at end: {os.getloadavg()[0]:.1f}")
         for name in ("dedupe filter, 1 doc, --no-classify", "dedupe filter, 1 doc, defaults"):
-            profile = import_profile(cases[name], env)
-            print(f"\nown import time by package, {name} (one run, -X importtime):")
+            profile = import_profile(cases[name], _env(trees[-1]))
+            print(f"\nown import time by package, {name}, tree {trees[-1] or REPO} (one run, -X importtime):")
             for package, seconds in profile:
                 print(f"  {package:<28} {seconds:6.3f} s")
 
