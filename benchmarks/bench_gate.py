@@ -19,8 +19,9 @@ document before, one word changed), then times on those same documents, each as 
                         MinhashDedupCluster, MinhashDedupFilter) between JsonlReader and
                         JsonlWriter on local files, LocalPipelineExecutor with one worker
 
-and prints Markdown tables: seconds, the ratio to datasketch-only (above 1 = faster than it) and
-duplicates found; then where dedupe filter's time went, stage by stage (its `--report` timings;
+and prints Markdown tables: wall and CPU seconds (user + system of the process and its children),
+the ratios to datasketch-only (above 1 = faster than it) and duplicates found; on a machine shared
+with other work, read the CPU columns; then where dedupe filter's time went, stage by stage (its `--report` timings;
 "start-up and rest" is the process's wall time not inside a stage: interpreter start, imports,
 building the stages, the summary). Paste them into benchmarks/RESULTS.md with the load average.
 
@@ -35,6 +36,7 @@ import gzip
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -153,41 +155,48 @@ def dedupe_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "dedupe"]
 
 
-def timed(cmd: list[str], timeout: float) -> tuple[float | None, str]:
-    """Wall seconds of a whole process, or None and its last error line."""
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: list[str], timeout: float) -> tuple[float | None, float, str]:
+    """Wall seconds and CPU seconds (user + system, its own children included) of a whole process,
+    or None and its last error line. On a machine shared with other work the CPU seconds are the
+    fairer measure: wall time then counts the waits for a core."""
+    start, cpu = time.perf_counter(), _children_cpu()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=os.environ | ONE_THREAD)
     except subprocess.TimeoutExpired:
-        return None, f"over {timeout:.0f} s"
-    seconds = time.perf_counter() - start
+        return None, 0.0, f"over {timeout:.0f} s"
+    seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
     if proc.returncode != 0:
-        return None, (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1][:200]
-    return seconds, proc.stdout
+        return None, cpu, (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1][:200]
+    return seconds, cpu, proc.stdout
 
 
 def measure(engine: str, lang: str, corpus: Path, work: Path, timeout: float) -> dict:
-    """One engine on one corpus: {seconds, duplicates, timings (dedupe only), error}."""
+    """One engine on one corpus: {seconds, cpu, duplicates, timings (dedupe only), error}."""
     here = Path(__file__).resolve()
-    if engine == "datasketch":
-        seconds, out = timed([sys.executable, str(here), "--run", "datasketch", "--input", str(corpus)], timeout)
-        return {"seconds": seconds, "duplicates": int(out.split()[-1]) if seconds else None, "error": out if not seconds else ""}
-    if engine == "datatrove":
-        shutil.rmtree(work / "datatrove", ignore_errors=True)
-        seconds, out = timed([sys.executable, str(here), "--run", "datatrove", "--input", str(corpus), "--lang", lang,
-                              "--work", str(work / "datatrove")], timeout)
-        return {"seconds": seconds, "duplicates": int(out.split()[-1]) if seconds else None, "error": out if not seconds else ""}
+    if engine in ("datasketch", "datatrove"):
+        cmd = [sys.executable, str(here), "--run", engine, "--input", str(corpus)]
+        if engine == "datatrove":
+            shutil.rmtree(work / "datatrove", ignore_errors=True)
+            cmd += ["--lang", lang, "--work", str(work / "datatrove")]
+        seconds, cpu, out = timed(cmd, timeout)
+        return {"seconds": seconds, "cpu": cpu, "duplicates": int(out.split()[-1]) if seconds else None,
+                "error": out if not seconds else ""}
     report = work / f"{engine}.report.json"
     cmd = [*dedupe_command(), "filter", str(corpus), "-o", str(work / "kept.jsonl"), "--rejects", str(work / "rejects.jsonl"),
            "--report", str(report), "--workers", "1", "--quiet"]
     if engine == "dedupe-no-classify":
         cmd.append("--no-classify")
-    seconds, out = timed(cmd, timeout)
+    seconds, cpu, out = timed(cmd, timeout)
     if not seconds:
-        return {"seconds": None, "duplicates": None, "error": out}
+        return {"seconds": None, "cpu": cpu, "duplicates": None, "error": out}
     data = json.loads(report.read_text(encoding="utf-8"))
     reasons = data["summary"]["reasons"]
-    return {"seconds": seconds, "duplicates": reasons.get("exact_duplicate", 0) + reasons.get("near_duplicate", 0),
+    return {"seconds": seconds, "cpu": cpu, "duplicates": reasons.get("exact_duplicate", 0) + reasons.get("near_duplicate", 0),
             "timings": data.get("timings", {}), "error": ""}
 
 
@@ -231,33 +240,34 @@ def main(argv: list[str] | None = None) -> None:
                 corpus = work / "in" / "corpus.jsonl"
                 size = write_corpus(lang, docs, corpus)
                 results = {e: measure(e, lang, corpus, work, args.timeout) for e in engines}
-                base = results.get("datasketch", {}).get("seconds")
+                base = results.get("datasketch", {})
                 for engine, r in results.items():
                     rows.append((lang, docs, size, engine, r, base))
                     if r.get("timings") and r["seconds"]:
                         stage_rows.append((lang, docs, engine, r))
                 print(f"... {lang} {docs}: " + ", ".join(f"{e} {r['seconds']:.1f} s" if r["seconds"] else f"{e} failed"
                                                         for e, r in results.items()), file=sys.stderr, flush=True)
-    print("| corpus | docs | MB | engine | seconds | × datasketch-only | docs/s | duplicates found |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|")
+    print("| corpus | docs | MB | engine | wall s | × datasketch-only (wall) | CPU s | × datasketch-only (CPU) | docs/s (wall) | duplicates found |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
     names = {"datasketch": "datasketch-only", "dedupe": "`dedupe filter` (defaults)",
              "dedupe-no-classify": "`dedupe filter --no-classify`", "datatrove": "datatrove MinHash (4 stages)"}
     for lang, docs, size, engine, r, base in rows:
         if not r["seconds"]:
-            print(f"| {lang} | {docs:,} | {size / 1e6:.0f} | {names[engine]} | failed: {r['error']} | | | |")
+            print(f"| {lang} | {docs:,} | {size / 1e6:.0f} | {names[engine]} | failed: {r['error']} | | | | | |")
             continue
-        ratio = f"{base / r['seconds']:.2f}" if base else "—"
-        print(f"| {lang} | {docs:,} | {size / 1e6:.0f} | {names[engine]} | {r['seconds']:.1f} | {ratio} | "
-              f"{docs / r['seconds']:,.0f} | {r['duplicates']:,} |")
+        wall = f"{base['seconds'] / r['seconds']:.2f}" if base.get("seconds") else "—"
+        cpu = f"{base['cpu'] / r['cpu']:.2f}" if base.get("seconds") and r["cpu"] > 0 else "—"
+        print(f"| {lang} | {docs:,} | {size / 1e6:.0f} | {names[engine]} | {r['seconds']:.1f} | {wall} | {r['cpu']:.1f} | "
+              f"{cpu} | {docs / r['seconds']:,.0f} | {r['duplicates']:,} |")
     if stage_rows:
         print("\nWhere `dedupe filter --workers 1` spent its time (seconds; from its --report timings):\n")
-        print("| corpus | docs | run | " + " | ".join(STAGES) + " | start-up and rest | wall |")
-        print("|---|---:|---|" + "---:|" * (len(STAGES) + 2))
+        print("| corpus | docs | run | " + " | ".join(STAGES) + " | start-up and rest | wall | CPU |")
+        print("|---|---:|---|" + "---:|" * (len(STAGES) + 3))
         for lang, docs, engine, r in stage_rows:
             t = r["timings"]
             rest = r["seconds"] - sum(t.get(s, 0.0) for s in STAGES)
             print(f"| {lang} | {docs:,} | {'defaults' if engine == 'dedupe' else '--no-classify'} | "
-                  + " | ".join(f"{t.get(s, 0.0):.1f}" for s in STAGES) + f" | {rest:.1f} | {r['seconds']:.1f} |")
+                  + " | ".join(f"{t.get(s, 0.0):.1f}" for s in STAGES) + f" | {rest:.1f} | {r['seconds']:.1f} | {r['cpu']:.1f} |")
     print(f"\nload average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
