@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> None:
                 for m in minhashes:
                     lsh.query(m)
                 out["datasketch"]["query_s"] = time.perf_counter() - t
-            aof = sum(p.stat().st_size for p in Path(tmp).rglob("*.aof"))
+            aof = sum(p.stat().st_size for p in (Path(tmp) / "appendonlydir").glob("*") if p.is_file())  # base (RDB preamble) + increments
         finally:
             proc.terminate()
             proc.wait()
