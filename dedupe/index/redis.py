@@ -49,6 +49,7 @@ _CHUNK_DOCS = 2000  # documents per MGET
 _REPLY_TIMEOUT = 600.0  # seconds to wait for a reply: a large batch's EXEC may take seconds on a busy server
 _RETRIES = 10  # reconnection attempts (backoff up to 2 s each) before a command fails
 
+
 class IndexConflict(Exception):
     """Documents committed by another worker since this batch was checked share a bucket or an exact
     key with some of its rows: verify those rows against documents numbered above `since`, then retry."""
