@@ -26,3 +26,16 @@ def test_dataframe_in_dataframes_out(spark):  # noqa: F811
     clusters = run.clusters.orderBy("first").collect()
     assert clusters and all(json.loads(c["record"])["cluster"] == c["cluster"] for c in clusters)
     assert sum(c["size"] - 1 for c in clusters) == sum(1 for v in want.values() if v[0] == "reject")
+
+
+def test_parquet_input_same_as_local(spark, tmp_path):  # noqa: F811
+    """Parquet read by Spark's reader (rows in file order by _metadata.row_index) gives the local bytes."""
+    from test_spark_parity import _assert_same, _filter_both
+
+    from dedupe.io import write_records
+
+    records = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    corpus = tmp_path / "corpus.parquet"
+    write_records(str(corpus), records)
+    kept, rejected = _assert_same(_filter_both(tmp_path, corpus, "--no-classify"))
+    assert len(kept) + len(rejected) == len(records)

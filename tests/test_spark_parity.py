@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, REPO, SHARED, shared_path
+from conftest import FIXTURES, REPO, shared_path
 
 SAMPLE = FIXTURES / "sample" / "corpus.jsonl"
 

@@ -91,7 +91,8 @@ def _read_jsonl(spark, files: list[tuple[int, str]]):
     return numbered.mapInArrow(_jsonl_parser(names), "_order long, _where string, _record string, _problem string")
 
 
-def _parquet_parser(names: dict[str, tuple[str, int]], json_columns: dict[str, set[str]], data_columns: list[str]):
+def _parquet_parser(names: dict[str, tuple[str, int]], json_columns: dict[str, tuple[set[str], set[str]]],
+                    data_columns: list[str]):
     from dedupe.io.writers import json_default
 
     def parse(batches):
@@ -101,10 +102,11 @@ def _parquet_parser(names: dict[str, tuple[str, int]], json_columns: dict[str, s
                 path, index = row.pop("_path"), row.pop("_row")
                 name, k = names[_same(path)]
                 record = {c: row[c] for c in data_columns}
-                for c in json_columns.get(_same(path), ()):
+                encoded, optional = json_columns.get(_same(path), (set(), set()))
+                for c in optional | encoded:
                     if record.get(c) is None:
-                        record.pop(c, None)
-                    else:
+                        record.pop(c, None)  # the record written had no such key
+                    elif c in encoded:
                         record[c] = json.loads(record[c])
                 out["_order"].append((k << _SHIFT) | (index + 1))
                 out["_where"].append(f"{name}#record {index + 1}")
@@ -122,12 +124,12 @@ def _read_parquet(spark, files: list[tuple[int, str]]):
     from dedupe.io.parquet import JSON_COLUMNS_KEY, OPTIONAL_COLUMNS_KEY
 
     names = {_same(_uri(p)): (p, k) for k, p in files}
-    json_columns: dict[str, set[str]] = {}
+    json_columns: dict[str, tuple[set[str], set[str]]] = {}
     for k, p in files:
         if os.path.exists(p):
             meta = pq.read_schema(p).metadata or {}
-            json_columns[_same(_uri(p))] = set(json.loads(meta.get(JSON_COLUMNS_KEY, b"[]"))) | set(
-                json.loads(meta.get(OPTIONAL_COLUMNS_KEY, b"[]")))
+            json_columns[_same(_uri(p))] = (set(json.loads(meta.get(JSON_COLUMNS_KEY, b"[]"))),
+                                            set(json.loads(meta.get(OPTIONAL_COLUMNS_KEY, b"[]"))))
     df = spark.read.parquet(*[_uri(p) for _, p in files])
     data_columns = list(df.columns)
     df = df.select("*", F.col("_metadata.file_path").alias("_path"), F.col("_metadata.row_index").alias("_row"))
