@@ -84,7 +84,8 @@ def signer(cfg: Any, classify: bool):
     from dedupe.near.keep_policy import KeepPolicy
     from dedupe.near.settings import lsh_shape
     from dedupe.near.signer import Signer
-    from dedupe.quality.context import _order_key, batch_sampled_shingles
+    from dedupe.quality import context
+    from dedupe.quality.context import _order_key
     from dedupe.engines.spark_chrome import chrome_keys
     from dedupe.strip import LearnedChrome
 
@@ -109,9 +110,13 @@ def signer(cfg: Any, classify: bool):
             at = {i: k for k, i in enumerate(live)}
             sampled: list[list[int]] = [[] for _ in live]
             if classify and live:
-                hashes, owner = batch_sampled_shingles([docs[i].text for i in live], ngram, mod)
-                cuts = np.searchsorted(owner, np.arange(len(live) + 1))
-                sampled = [signed64(hashes[cuts[k]:cuts[k + 1]]).tolist() for k in range(len(live))]
+                if hasattr(context, "batch_sampled_shingles"):  # the array path, equal to sampled_shingles
+                    hashes, owner = context.batch_sampled_shingles([docs[i].text for i in live], ngram, mod)
+                    cuts = np.searchsorted(owner, np.arange(len(live) + 1))
+                    sampled = [signed64(hashes[cuts[k]:cuts[k + 1]]).tolist() for k in range(len(live))]
+                else:
+                    sampled = [signed64(sorted(context.sampled_shingles(docs[i].text, ngram, mod))).tolist()
+                               for i in live]
             for i, doc in enumerate(docs):
                 k = at.get(i)
                 out["_order"].append(doc.input_order)
