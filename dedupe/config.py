@@ -148,6 +148,7 @@ class QualityConfig:
     explain_threshold: float
     explain_top: int
     sample_chars: int
+    text_chars: int
     seed: int
     line_min_letters: int
     line_max_lines: int
@@ -191,6 +192,7 @@ class Config:
     quality: QualityConfig
     gate: GateConfig
     extra: dict[str, Any] = field(default_factory=dict)
+
     @classmethod
     def defaults(cls) -> Config:
         """The packaged defaults (dedupe/defaults.toml)."""
@@ -205,7 +207,6 @@ class Config:
     def from_dict(cls, settings: dict[str, Any]) -> Config:
         """Defaults overridden by a nested dict shaped like the TOML file, e.g. {"near": {"threshold": 0.8}}."""
         return load_config(None, settings)
-
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[str, Any]:

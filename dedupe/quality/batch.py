@@ -9,8 +9,8 @@ import scipy.sparse as sp
 
 from dedupe.document import Document
 from dedupe.quality.context import NearFacts, batch_near_facts
-from dedupe.quality.features import HashingSettings, char_matrix, numeric_row
-from dedupe.quality.signals import SignalSettings, Signals, compute_signals
+from dedupe.quality.features import HashingSettings, char_matrix, numeric_matrix
+from dedupe.quality.signals import SignalSettings, Signals, batch_signals
 
 
 @dataclass
@@ -31,6 +31,6 @@ def batch_features(docs: list[Document], signal_settings: SignalSettings, hashin
     """
     if facts is None:
         facts = batch_near_facts(docs, ngram=ngram, sample_mod=sample_mod)
-    signals = [compute_signals(doc, fact, signal_settings) for doc, fact in zip(docs, facts)]
-    numeric = np.array([numeric_row(s.values, s.lang) for s in signals], dtype=np.float64).reshape(len(docs), -1)
+    signals = batch_signals(docs, facts, signal_settings)
+    numeric = numeric_matrix([s.values for s in signals], [s.lang for s in signals])
     return BatchFeatures(signals, numeric, char_matrix([d.text for d in docs], hashing))

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from dedupe.config import QualityConfig, load_config
 from dedupe.document import Document
 from dedupe.errors import ConfigError
@@ -30,7 +32,8 @@ def default_model_path() -> Path:
 
 
 def signal_settings(cfg: QualityConfig) -> SignalSettings:
-    return SignalSettings(sample_chars=cfg.sample_chars, seed=cfg.seed, line_min_letters=cfg.line_min_letters,
+    return SignalSettings(sample_chars=cfg.sample_chars, text_chars=cfg.text_chars, seed=cfg.seed,
+                          line_min_letters=cfg.line_min_letters,
                           line_max_lines=cfg.line_max_lines, flags=dict(cfg.flags))
 
 
@@ -64,19 +67,22 @@ class Classifier:
             return docs
         feats = batch_features(docs, self.settings, self.model.hashing, ngram=self.cfg.containment_ngram,
                                sample_mod=self.cfg.containment_sample_mod, facts=facts)
-        for start in range(0, len(docs), self.chunk):
-            stop = min(start + self.chunk, len(docs))
-            probs = self.model.predict(feats.numeric[start:stop], feats.chars[start:stop])
-            for k, doc in enumerate(docs[start:stop]):
-                i = start + k
-                signals = feats.signals[i]
-                doc.labels = {label: round(float(probs[k, j]), 4) for j, label in enumerate(self.model.labels)}
-                for flag in signals.flags:
-                    doc.add_signal(flag)
-                if not doc.lang and signals.lang:
-                    doc.lang = signals.lang
-                doc.explanation = explain(self.model, doc.labels, signals, feats.numeric[i], feats.chars[i],
-                                          threshold=self.cfg.explain_threshold, top=self.cfg.explain_top)
+        labels = self.model.labels
+        char_parts = np.column_stack([self.model.label_models[l].char_scores(feats.chars) for l in labels])
+        probs = self.model.predict(feats.numeric, feats.chars, char_parts)
+        for i, doc in enumerate(docs):
+            signals = feats.signals[i]
+            doc.labels = {label: round(p, 4) for label, p in zip(labels, probs[i].tolist())}
+            for flag in signals.flags:
+                doc.add_signal(flag)
+            if not doc.lang and signals.lang:
+                doc.lang = signals.lang
+            if max(doc.labels.values(), default=0.0) < self.cfg.explain_threshold:
+                doc.explanation = []  # what explain() says when no label reaches the threshold
+                continue
+            doc.explanation = explain(self.model, doc.labels, signals, feats.numeric[i],
+                                      dict(zip(labels, char_parts[i].tolist())),
+                                      threshold=self.cfg.explain_threshold, top=self.cfg.explain_top)
         return docs
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:

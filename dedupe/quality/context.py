@@ -1,27 +1,26 @@
 """What a document's neighbours in the batch say about it: cluster size, rank by date, containment.
 
 Containment is the share of a document's word 5-grams found in one earlier document (earlier by
-publication date, then input order). Only a fixed sample of 5-grams is kept (those whose stable hash
-is 0 modulo `sample_mod`, Broder's MOD-k sampling), so the estimate costs little memory per batch;
-5-grams shared by very many documents (site chrome) are ignored.
+publication date, then input order). The 5-grams are the near-duplicate stage's (dedupe.text:
+normalised words, stable 64-bit hashes); only a fixed sample is kept (those whose hash is 0 modulo
+`sample_mod`, Broder's MOD-k sampling), so the estimate costs little memory per batch; 5-grams
+shared by very many documents (site chrome) are ignored. The batch is hashed and counted with
+array work (one sort of the sampled hashes, one of the document pairs that share them).
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-import regex
-import xxhash
+import numpy as np
 
 from dedupe.document import Document
-
-_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
-_MARKS = regex.compile(r"[\u064B-\u065F\u0670\u0640]")
-_ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
+from dedupe.near.arrays import batch_shingle_hashes
+from dedupe.text import normalise, shingle_hash, tokens, word_shingles
 
 NEAR_SIGNALS: dict[str, str] = {
     "near.cluster_size_log": "log2 of the size of the document's near-duplicate cluster",
@@ -78,54 +77,98 @@ def _order_key(doc: Document) -> tuple[int, float, int]:
 
 
 def sampled_shingles(text: str, ngram: int = 5, sample_mod: int = 4) -> set[int]:
-    """Stable 64-bit hashes of the normalised word n-grams whose hash is 0 modulo `sample_mod`."""
-    words = [_MARKS.sub("", w).translate(_ALEF) for w in _WORD.findall(text.casefold())]
-    out: set[int] = set()
-    for i in range(len(words) - ngram + 1):
-        h = xxhash.xxh3_64_intdigest(" ".join(words[i : i + ngram]).encode("utf-8"))
-        if h % sample_mod == 0:
-            out.add(h)
-    return out
+    """Stable 64-bit hashes of the normalised word n-grams whose hash is 0 modulo `sample_mod` (a text
+    of fewer than `ngram` words is one n-gram of all of them, as the near-duplicate stage shingles it)."""
+    words = tokens(normalise(text, ta_marbuta=True))
+    return {h for h in (shingle_hash(s) for s in word_shingles(words, ngram)) if h % sample_mod == 0}
+
+
+def batch_sampled_shingles(texts: list[str], ngram: int = 5, sample_mod: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """sampled_shingles of every text as (sorted distinct hashes, their document), from one array pass."""
+    batch = batch_shingle_hashes(texts, shingle="word", ngram=ngram, ta_marbuta=True)
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(batch.offsets))
+    keep = batch.hashes % np.uint64(sample_mod) == 0
+    hashes, doc = batch.hashes[keep], doc[keep]
+    order = np.lexsort((hashes, doc))
+    hashes, doc = hashes[order], doc[order]
+    distinct = np.ones(len(hashes), dtype=bool)
+    distinct[1:] = (hashes[1:] != hashes[:-1]) | (doc[1:] != doc[:-1])
+    return hashes[distinct], doc[distinct]
 
 
 def batch_near_facts(docs: list[Document], *, ngram: int = 5, sample_mod: int = 4,
                      max_postings: int = 50) -> list[NearFacts]:
     """NearFacts for every document of the batch, in the batch's order."""
-    order = sorted(range(len(docs)), key=lambda i: _order_key(docs[i]))
-    rank_of = {i: r for r, i in enumerate(order)}
+    n = len(docs)
+    order = sorted(range(n), key=lambda i: _order_key(docs[i]))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
 
     clusters: dict[str, list[int]] = defaultdict(list)
     for i, doc in enumerate(docs):
         if doc.cluster is not None:
             clusters[doc.cluster.id].append(i)
-    first_in_cluster = {cid: min(members, key=lambda i: rank_of[i]) for cid, members in clusters.items()}
+    first_in_cluster = {cid: min(members, key=lambda i: rank[i]) for cid, members in clusters.items()}
 
-    shingles = [sampled_shingles(doc.text, ngram, sample_mod) for doc in docs]
-    postings: dict[int, list[int]] = defaultdict(list)
-    for i in order:  # earliest first, so each posting list is in time order
-        for h in shingles[i]:
-            postings[h].append(i)
-
+    hashes, owner = batch_sampled_shingles([d.text for d in docs], ngram, sample_mod)
+    sampled = np.bincount(owner, minlength=n)[:n]
+    best, best_j, shared = _pair_counts(hashes, owner, rank, n, max_postings)
     facts = []
     for i, doc in enumerate(docs):
-        earlier: Counter[int] = Counter()
-        anywhere: Counter[int] = Counter()
-        for h in shingles[i]:
-            plist = postings[h]
-            if len(plist) > max_postings:
-                continue
-            for j in plist:
-                if j == i:
-                    continue
-                anywhere[j] += 1
-                if rank_of[j] < rank_of[i]:
-                    earlier[j] += 1
-        best_j, best = min(earlier.items(), key=lambda t: (-t[1], rank_of[t[0]])) if earlier else (None, 0)
-        shared = max(anywhere.values(), default=0)
         first = doc.cluster is not None and first_in_cluster[doc.cluster.id] == i
-        facts.append(facts_of(doc, first, best, docs[best_j].id if best_j is not None else None, shared,
-                              len(shingles[i])))
+        j = int(best_j[i])
+        facts.append(facts_of(doc, first, int(best[i]), docs[j].id if j >= 0 else None, int(shared[i]),
+                              int(sampled[i])))
     return facts
+
+
+def _pair_counts(hashes: np.ndarray, owner: np.ndarray, rank: np.ndarray, n: int,
+                 max_postings: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per document i: the most sampled shingles it shares with one earlier document (and which one,
+    the earliest on ties; -1 for none) and with any one other document, counting only shingles held
+    by at most `max_postings` documents."""
+    best = np.zeros(n, dtype=np.int64)
+    best_j = np.full(n, -1, dtype=np.int64)
+    shared = np.zeros(n, dtype=np.int64)
+    if len(hashes) == 0:
+        return best, best_j, shared
+    by_hash = np.argsort(hashes, kind="stable")
+    h, d = hashes[by_hash], owner[by_hash]
+    start = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+    size = np.diff(np.r_[start, len(h)])
+    use = (size > 1) & (size <= max_postings)
+    start, size = start[use], size[use]
+    if len(start) == 0:
+        return best, best_j, shared
+    # every ordered pair (member, other member) of every posting list
+    members = _ranges(start, size)
+    member_size = np.repeat(size, size)
+    member_start = np.repeat(start, size)
+    a = np.repeat(members, member_size)
+    b = np.repeat(member_start, member_size) + _ranges(np.zeros(len(member_size), dtype=np.int64), member_size)
+    keep = a != b
+    i, j = d[a[keep]], d[b[keep]]
+    pair = i * n + j
+    pairs, counts = np.unique(pair, return_counts=True)
+    pi, pj = pairs // n, pairs % n
+    np.maximum.at(shared, pi, counts)
+    earlier = rank[pj] < rank[pi]
+    ei, ej, ec = pi[earlier], pj[earlier], counts[earlier]
+    if len(ei):
+        pick = np.lexsort((rank[ej], -ec, ei))
+        lead = pick[np.r_[True, ei[pick][1:] != ei[pick][:-1]]]
+        best[ei[lead]] = ec[lead]
+        best_j[ei[lead]] = ej[lead]
+    return best, best_j, shared
+
+
+def _ranges(start: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """start[k], start[k]+1, ..., start[k]+size[k]-1 for every k, concatenated."""
+    total = int(size.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(np.cumsum(size) - size, size)
+    return np.repeat(start, size) + (np.arange(total) - offsets)
 
 
 def facts_of(doc: Document, earliest_in_cluster: bool, best: int, best_id: str | None, shared: int,

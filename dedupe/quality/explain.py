@@ -22,14 +22,16 @@ def _value_words(name: str, value: float) -> str:
 
 
 def explain(model: QualityModel, probabilities: dict[str, float], signals: Signals, numeric_row: np.ndarray,
-            chars_row: sp.csr_matrix, *, threshold: float = 0.5, top: int = 3) -> list[str]:
-    """One line per label at or above `threshold`: its probability and its top contributing signals."""
+            chars_row: sp.csr_matrix | dict[str, float], *, threshold: float = 0.5, top: int = 3) -> list[str]:
+    """One line per label at or above `threshold`: its probability and its top contributing signals
+    (`chars_row`: the document's n-gram row, or what its n-grams add to each label's score)."""
     lines = []
     for label in model.labels:
         p = probabilities[label]
         if p < threshold:
             continue
-        per_feature, chars = model.contributions(label, numeric_row, chars_row)
+        part = chars_row[label] if isinstance(chars_row, dict) else chars_row
+        per_feature, chars = model.contributions(label, numeric_row, part)
         per_signal: dict[str, float] = {}
         for name, c in per_feature.items():
             base = signal_of(name)

@@ -1,8 +1,10 @@
 """The classifier's input: the numeric signals (log-scaled counts) beside hashed character n-grams.
 
-Character n-grams go through a HashingVectorizer, so a model carries no vocabulary that could drift
-from the code; FEATURE_VERSION changes whenever the signals or the hashing change meaning
-(2: writing-style and list-likeness signals; case-sensitive character 1-5-grams across word edges).
+Character n-grams are hashed (dedupe.quality.ngrams), so a model carries no vocabulary that could
+drift from the code; FEATURE_VERSION changes whenever the signals or the hashing change meaning
+(2: writing-style and list-likeness signals; case-sensitive character 1-5-grams across word edges;
+3: the statistics read the first `text_chars` characters, batch-wise, and the n-grams are hashed by
+dedupe.quality.ngrams instead of scikit-learn's HashingVectorizer).
 """
 
 from __future__ import annotations
@@ -12,15 +14,14 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
 
 from dedupe.lang import ARABIC_SCRIPT_LANGS
 from dedupe.quality.listlike import LISTLIKE_STATS
+from dedupe.quality.ngrams import ngram_matrix
 from dedupe.quality.signals import SIGNALS
 from dedupe.quality.style import STYLE_STATS
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 ARABIC_PREFIX = "arabic*"
 # every signal, then `lang.arabic` (1 for Arabic-script languages), then the signals whose reading
 # depends on the script (strip, near, Gopher-style text statistics, MT indicators) again times
@@ -48,21 +49,20 @@ _LOG_SCALED = frozenset({
 class HashingSettings:
     """How text becomes character n-gram columns; stored in the model file and checked on load."""
 
-    n_features: int = 2**18
+    n_features: int = 2**18  # a power of two
     analyzer: str = "char"   # n-grams run across word edges, so punctuation and spacing habits count
     ngram_min: int = 1
     ngram_max: int = 5
-    max_chars: int = 5000
+    max_chars: int = 3000
     sublinear: bool = True   # counts read as log(1 + count) before l2 normalising
     lowercase: bool = False  # capitals are kept: keyword lists and headings differ from prose by case
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
-    def vectorizer(self) -> HashingVectorizer:
-        return HashingVectorizer(n_features=self.n_features, analyzer=self.analyzer,
-                                 ngram_range=(self.ngram_min, self.ngram_max), alternate_sign=False,
-                                 norm=None, lowercase=self.lowercase, dtype=np.float64)
+    def __post_init__(self) -> None:
+        if self.analyzer != "char":
+            raise ValueError(f"hashing analyzer {self.analyzer!r} is not supported (only 'char')")
 
 
 def numeric_row(values: dict[str, float], lang: str | None) -> list[float]:
@@ -77,9 +77,17 @@ def signal_of(feature: str) -> str:
     return feature.removeprefix(ARABIC_PREFIX)
 
 
+def numeric_matrix(signals: list[dict[str, float]], langs: list[str | None]) -> np.ndarray:
+    """numeric_row of every document as one (documents x NUMERIC_FEATURES) array."""
+    base = np.array([[values[n] for n in SIGNALS] for values in signals], dtype=np.float64).reshape(len(signals), -1)
+    logged = np.array([n in _LOG_SCALED for n in SIGNALS])
+    base[:, logged] = np.log1p(np.maximum(base[:, logged], 0.0))
+    arabic = np.array([lang in ARABIC_SCRIPT_LANGS for lang in langs], dtype=np.float64).reshape(-1, 1)
+    return np.hstack([base, arabic, base[:, list(_ARABIC_POSITIONS)] * arabic])
+
+
 def char_matrix(texts: list[str], settings: HashingSettings) -> sp.csr_matrix:
-    """Hashed character n-grams of the first `max_chars` characters of each text."""
-    counts = settings.vectorizer().transform([t[: settings.max_chars] for t in texts]).tocsr()
-    if settings.sublinear:
-        counts.data = np.log1p(counts.data)
-    return normalize(counts, norm="l2", copy=False)
+    """Hashed character n-grams of the first `max_chars` characters of each text (l2-normalised rows)."""
+    return ngram_matrix(texts, n_features=settings.n_features, ngram_min=settings.ngram_min,
+                        ngram_max=settings.ngram_max, max_chars=settings.max_chars, sublinear=settings.sublinear,
+                        lowercase=settings.lowercase)

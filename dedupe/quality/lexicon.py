@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -19,6 +20,16 @@ class Pattern:
     name: str
     regex: regex.Pattern[str]
     meaning: str
+    requires: tuple[str, ...] = ()  # every match contains one of these: a text with none is not searched
+    screen: regex.Pattern[str] | None = None  # every match contains a match of this quick pattern
+
+    def finditer(self, text: str) -> Iterator[regex.Match[str]]:
+        """The pattern's matches in `text` (none without the full search when a text lacks what they need)."""
+        if self.requires and not any(s in text for s in self.requires):
+            return iter(())
+        if self.screen is not None and not self.screen.search(text):
+            return iter(())
+        return self.regex.finditer(text)
 
 
 @dataclass(frozen=True)
@@ -34,8 +45,10 @@ class Lexicon:
     postposed_attribution: Pattern
 
 
-def _pattern(name: str, entry: dict[str, str]) -> Pattern:
-    return Pattern(name, regex.compile(entry["pattern"], regex.MULTILINE), entry["meaning"])
+def _pattern(name: str, entry: dict) -> Pattern:
+    screen = regex.compile(entry["screen"]) if entry.get("screen") else None
+    return Pattern(name, regex.compile(entry["pattern"], regex.MULTILINE), entry["meaning"],
+                   tuple(entry.get("requires", ())), screen)
 
 
 @lru_cache(maxsize=1)

@@ -36,15 +36,20 @@ LISTLIKE_STATS: dict[str, str] = {
 }
 
 
-def main_script_letters(text: str, letters: int) -> int:
-    """Letters in the text's most frequent script (the common scripts are counted first; the rest only
-    when they could still outnumber the largest)."""
-    counts: list[int] = []
-    for pattern in _SCRIPTS:
-        counts.append(len(pattern.findall(text)))
-        if len(counts) >= 4 and max(counts) >= letters - sum(counts):
-            break
-    return max(counts)
+_WEB_HINTS = ("http", "www.", ".com", ".net", ".org", ".htm", ".php", "@")
+
+
+def web_addresses(text: str) -> int:
+    """URLs, web addresses and @handles (the regex runs only on text holding one of their marks)."""
+    folded = text.casefold()
+    if not any(h in folded for h in _WEB_HINTS):
+        return 0
+    return len(_WEB.findall(text))
+
+
+def main_script_letters(text: str) -> int:
+    """Characters of the text's most frequent script (of _SCRIPTS)."""
+    return max(len(pattern.findall(text)) for pattern in _SCRIPTS)
 
 
 def listlike_statistics(text: str) -> dict[str, float]:
@@ -65,7 +70,7 @@ def listlike_statistics(text: str) -> dict[str, float]:
         "text.segment_words": sum(segments) / len(segments) if segments else 0.0,
         "text.short_segment_share": sum(1 for n in segments if n <= 3) / len(segments) if segments else 0.0,
         "text.phone_numbers": float(len(_PHONE.findall(text))),
-        "text.web_addresses": float(len(_WEB.findall(text))),
+        "text.web_addresses": float(web_addresses(text)),
         "text.caps_word_share": sum(1 for w in words if _ALL_CAPS.match(w)) / n_words,
-        "text.script_mix": max(0.0, 1.0 - main_script_letters(text, letters) / letters) if letters else 0.0,
+        "text.script_mix": max(0.0, 1.0 - main_script_letters(text) / letters) if letters else 0.0,
     }

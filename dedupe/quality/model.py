@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import log_loss, roc_auc_score
 
 from dedupe.errors import ConfigError
 from dedupe.quality.features import CLIPPED_FEATURES, FEATURE_VERSION, NUMERIC_FEATURES, HashingSettings
@@ -89,14 +87,32 @@ class LabelModel:
     chosen_C: float | None = None     # the first stage's C (chosen by cross-validation when a grid was given)
     chosen_signal_C: float | None = None  # the second stage's C, likewise
 
+    def char_weights(self, n_features: int) -> np.ndarray:
+        """The n-gram weights as one dense vector over the hashing space (cached), so scoring a batch
+        is one sparse-times-dense product instead of selecting columns."""
+        cached = getattr(self, "_dense", None)
+        if cached is None or len(cached) != n_features:
+            cached = np.zeros(n_features, dtype=np.float64)
+            cached[self.char_index] = self.char_coef
+            self._dense = cached
+        return cached
+
+    def char_scores(self, chars: sp.csr_matrix) -> np.ndarray:
+        """What the hashed n-grams add to each row's score."""
+        if not len(self.char_index):
+            return np.zeros(chars.shape[0])
+        return np.asarray(chars @ self.char_weights(chars.shape[1])).reshape(-1)
+
     def scores(self, numeric: np.ndarray, chars: sp.csr_matrix) -> np.ndarray:
         """Decision values (log-odds before `calibration`) for standardised signals and hashed n-grams."""
-        char_part = chars[:, self.char_index] @ self.char_coef if len(self.char_index) else 0.0
-        return numeric @ self.numeric_coef + char_part + self.intercept
+        return numeric @ self.numeric_coef + self.char_scores(chars) + self.intercept
 
-    def probabilities(self, numeric: np.ndarray, chars: sp.csr_matrix) -> np.ndarray:
+    def probabilities(self, numeric: np.ndarray, chars: sp.csr_matrix | np.ndarray) -> np.ndarray:
+        """Calibrated probabilities (`chars` may be the rows' char_scores, already computed)."""
         a, b = self.calibration
-        return expit(a * self.scores(numeric, chars) + b)  # 1 / (1 + e^-x) without overflow at large |x|
+        char_part = chars if isinstance(chars, np.ndarray) else self.char_scores(chars)
+        score = numeric @ self.numeric_coef + char_part + self.intercept
+        return expit(a * score + b)  # 1 / (1 + e^-x) without overflow at large |x|
 
 
 Z_LIMIT = 4.0  # the CLIPPED_FEATURES are read at most this many standard deviations from the mean
@@ -125,17 +141,20 @@ class QualityModel:
     def standardise(self, numeric: np.ndarray) -> np.ndarray:
         return standardise(numeric, self.numeric_mean, self.numeric_scale)
 
-    def predict(self, numeric: np.ndarray, chars: sp.csr_matrix) -> np.ndarray:
-        """Calibrated probabilities, one column per label in `labels` order."""
+    def predict(self, numeric: np.ndarray, chars: sp.csr_matrix, char_scores: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated probabilities, one column per label in `labels` order (`char_scores`: the
+        n-gram parts of the scores, one column per label, when already computed)."""
         z = self.standardise(numeric)
-        return np.column_stack([self.label_models[l].probabilities(z, chars) for l in self.labels])
+        return np.column_stack([self.label_models[l].probabilities(z, chars if char_scores is None else char_scores[:, k])
+                                for k, l in enumerate(self.labels)])
 
-    def contributions(self, label: str, numeric_row: np.ndarray, chars_row: sp.csr_matrix) -> tuple[dict[str, float], float]:
-        """How much each signal (relative to an average training document) and the n-grams add to a score."""
+    def contributions(self, label: str, numeric_row: np.ndarray, chars_row: sp.csr_matrix | float) -> tuple[dict[str, float], float]:
+        """How much each signal (relative to an average training document) and the n-grams add to a score
+        (`chars_row` may be that n-gram part already computed, LabelModel.char_scores)."""
         lm = self.label_models[label]
         z = self.standardise(numeric_row.reshape(1, -1))[0]
         per_signal = {name: float(c * v) for name, c, v in zip(NUMERIC_FEATURES, lm.numeric_coef, z)}
-        chars = float((chars_row[:, lm.char_index] @ lm.char_coef)[0]) if len(lm.char_index) else 0.0
+        chars = float(chars_row) if isinstance(chars_row, (float, np.floating)) else float(lm.char_scores(chars_row)[0])
         return per_signal, chars
 
     # ---- files -------------------------------------------------------------------------------
@@ -256,6 +275,8 @@ class _CharModel:
 
 def _fit_chars(chars: sp.csr_matrix, y: np.ndarray, C: float, keep_top: int, seed: int) -> _CharModel:
     """Balanced logistic regression over the n-grams, keeping only the `keep_top` strongest weights."""
+    from sklearn.linear_model import LogisticRegression  # only fitting needs scikit-learn
+
     reg = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
     reg.fit(chars, y)
     coef = reg.coef_[0]
@@ -278,6 +299,9 @@ def _out_of_fold(chars: sp.csr_matrix, y: np.ndarray, folds: np.ndarray, n_folds
 
 def _choose_signal_C(stacked: np.ndarray, y: np.ndarray, folds: np.ndarray, settings: TrainSettings) -> float:
     """The second stage's C with the lowest grouped out-of-fold log loss (ties keep the smaller C)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+
     grid = settings.signal_C_grid or (settings.signal_C,)
     if len(grid) == 1:
         return grid[0]
@@ -302,6 +326,9 @@ def fit_label(z: np.ndarray, chars: sp.csr_matrix, y: np.ndarray, groups: list[s
     stage reads the in-sample n-gram score instead, which is overconfident; real training sets have
     the groups.
     """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
     folds = group_folds(groups, settings.folds, settings.seed)
     usable = all((folds == k).any() and len(set(y[folds != k].tolist())) == 2 for k in range(settings.folds))
     grid = settings.C_grid or (settings.C,)

@@ -34,46 +34,60 @@ def untranslated_ui_lines(text: str) -> list[str]:
     found = []
     for line in text.splitlines():
         clean = line.strip().strip(".:|»›>").strip()
-        if clean and _LATIN_LINE.match(clean) and clean.casefold() in ui:
+        if clean and clean.casefold() in ui and _LATIN_LINE.match(clean):
             found.append(clean)
     return found
 
 
-def mt_indicators(text: str, original: str, lang: str | None) -> tuple[dict[str, float], list[str]]:
-    """The MT_INDICATORS values and the evidence strings (what matched), from cleaned and original text.
-
-    Leftovers that the strip stage removes (interface strings, placeholders, bylines) are looked for in
-    the original text; ratios about the article itself are measured on the cleaned text.
-    """
-    values = dict.fromkeys(MT_INDICATORS, 0.0)
-    evidence: list[str] = []
-    if lang not in ARABIC_SCRIPT_LANGS:
-        return values, evidence
-    lex = load_lexicon()
+def mt_ratios(text: str) -> dict[str, float]:
+    """mt.latin_words, mt.wrong_quotes and mt.latin_comma of Arabic-script text (quality.batchstats, batch-wise)."""
     words = _WORD.findall(text)
-    if words:
-        values["mt.latin_words"] = sum(1 for w in words if _LATIN_WORD.match(w)) / len(words)
-    ui = untranslated_ui_lines(original)
-    values["mt.untranslated_ui"] = float(len(ui))
-    evidence += [f"untranslated interface string: {s}" for s in ui]
-
     english_quotes = text.count("“") + text.count("”")
     all_quotes = english_quotes + text.count("«") + text.count("»") + text.count('"')
-    values["mt.wrong_quotes"] = english_quotes / all_quotes if all_quotes else 0.0
     commas = text.count(",") + text.count("،")
-    values["mt.latin_comma"] = text.count(",") / commas if commas else 0.0
+    return {
+        "mt.latin_words": sum(1 for w in words if _LATIN_WORD.match(w)) / len(words) if words else 0.0,
+        "mt.wrong_quotes": english_quotes / all_quotes if all_quotes else 0.0,
+        "mt.latin_comma": text.count(",") / commas if commas else 0.0,
+    }
 
+
+def mt_evidence(text: str, original: str) -> tuple[dict[str, float], list[str]]:
+    """The pattern-found MT_INDICATORS of Arabic-script text (all but mt_ratios), with what matched.
+
+    Leftovers that the strip stage removes (interface strings, placeholders, bylines) are looked for in
+    the original text; quotation order is measured on the cleaned text.
+    """
+    lex = load_lexicon()
+    values: dict[str, float] = {}
+    ui = untranslated_ui_lines(original)
+    values["mt.untranslated_ui"] = float(len(ui))
+    evidence = [f"untranslated interface string: {s}" for s in ui]
+    values["mt.placeholder"] = 0.0
     for pattern in lex.placeholders:
-        hits = pattern.regex.findall(original)
+        hits = [m.group(0) for m in pattern.finditer(original)]
         values["mt.placeholder"] += len(hits)
         evidence += [f"{pattern.meaning}: {h.strip()}" for h in hits]
+    values["mt.calque"] = 0.0
     for pattern in lex.calques:
-        hits = [m.group(0) for m in pattern.regex.finditer(original)]
+        hits = [m.group(0) for m in pattern.finditer(original)]
         values["mt.calque"] += len(hits)
         evidence += [f"calque ({pattern.meaning}): {h.strip()}" for h in hits]
-    bylines = [m.group(0).strip() for m in lex.foreign_byline.regex.finditer(original)]
+    bylines = [m.group(0).strip() for m in lex.foreign_byline.finditer(original)]
     values["mt.foreign_byline"] = 1.0 if bylines else 0.0
     evidence += [f"byline in the translated source's form: {b}" for b in bylines]
-    attributions = lex.postposed_attribution.regex.findall(text)
-    values["mt.postposed_attribution"] = 1000.0 * len(attributions) / max(len(text), 1)
+    attributions = sum(1 for _ in lex.postposed_attribution.finditer(text))
+    values["mt.postposed_attribution"] = 1000.0 * attributions / max(len(text), 1)
+    return values, evidence
+
+
+def mt_indicators(text: str, original: str, lang: str | None) -> tuple[dict[str, float], list[str]]:
+    """The MT_INDICATORS values and the evidence strings (what matched), from cleaned and original text;
+    all 0 outside Arabic-script languages."""
+    values = dict.fromkeys(MT_INDICATORS, 0.0)
+    if lang not in ARABIC_SCRIPT_LANGS:
+        return values, []
+    values.update(mt_ratios(text))
+    found, evidence = mt_evidence(text, original)
+    values.update(found)
     return values, evidence

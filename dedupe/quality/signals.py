@@ -10,13 +10,19 @@ from the `[quality.flags]` config table also adds a named signal (`mt:calque`, `
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from dedupe.document import Document
-from dedupe.lang import document_language, line_language_mix, text_language_mix
+from dedupe.lang import ARABIC_SCRIPT_LANGS, document_language, line_language_mix, text_language_mix
 from dedupe.quality.context import NEAR_SIGNALS, NearFacts
-from dedupe.quality.listlike import LISTLIKE_STATS, listlike_statistics
-from dedupe.quality.mt import MT_INDICATORS, mt_indicators
+from dedupe.quality.batchstats import text_values
+from dedupe.quality.lexicon import load_lexicon
+from dedupe.quality.listlike import LISTLIKE_STATS, listlike_statistics, web_addresses
+from dedupe.quality.mt import MT_INDICATORS, mt_evidence, mt_indicators
+from dedupe.quality.textbatch import TextBatch
 from dedupe.quality.style import STYLE_STATS, style_statistics
 from dedupe.quality.textstats import TEXT_STATS, text_statistics
 
@@ -79,6 +85,7 @@ class SignalSettings:
     """How signals are measured; mirrors the scalar keys of the [quality] config section."""
 
     sample_chars: int = 2000
+    text_chars: int = 3000   # the text statistics and MT ratios read this much of each cleaned text
     seed: int = 0
     line_min_letters: int = 40
     line_max_lines: int = 20
@@ -118,22 +125,66 @@ def raised_flags(values: dict[str, float], lang: str | None, thresholds: dict[st
     return out
 
 
-def compute_signals(doc: Document, near: NearFacts | None, settings: SignalSettings) -> Signals:
-    """Every numeric signal of one document (cleaned text, original text, strip findings, neighbours)."""
-    lang = document_language(doc.text or doc.original_text or "", doc.lang, settings.sample_chars, settings.seed)
-    original = doc.original_text or doc.text
-    values: dict[str, float] = {}
-    values.update(strip_values(doc))
-    values.update((near or NearFacts(1, doc.duplicate_of is not None, False, 0.0, None)).values())
-    values.update(text_statistics(doc.text, lang))
-    values.update(style_statistics(doc.text))
-    values.update(listlike_statistics(doc.text))
-    mt_values, evidence = mt_indicators(doc.text, original, lang)
-    values.update(mt_values)
-    values["mt.line_language_mix"] = line_language_mix(
-        doc.text, lang, min_letters=settings.line_min_letters, max_lines=settings.line_max_lines, seed=settings.seed)
-    values["mt.text_language_mix"] = text_language_mix(doc.text, sample_chars=settings.sample_chars, seed=settings.seed)
+def _finish(values: dict[str, float], lang: str | None, evidence: list[str], near: NearFacts | None,
+            settings: SignalSettings) -> Signals:
     flags = raised_flags(values, lang, settings.flags)
     if near is not None and near.contained_in and "near:contained" in flags:
         evidence.append(f"{near.containment:.0%} of its 5-grams appear in earlier document {near.contained_in}")
     return Signals(lang=lang, values={name: values[name] for name in SIGNALS}, evidence=evidence, flags=flags)
+
+
+def _language_mix(doc: Document, lang: str | None, settings: SignalSettings) -> dict[str, float]:
+    return {
+        "mt.line_language_mix": line_language_mix(doc.text, lang, min_letters=settings.line_min_letters,
+                                                  max_lines=settings.line_max_lines, seed=settings.seed),
+        "mt.text_language_mix": text_language_mix(doc.text, sample_chars=settings.sample_chars, seed=settings.seed),
+    }
+
+
+def _near_values(doc: Document, near: NearFacts | None) -> dict[str, float]:
+    return (near or NearFacts(1, doc.duplicate_of is not None, False, 0.0, None)).values()
+
+
+def compute_signals(doc: Document, near: NearFacts | None, settings: SignalSettings) -> Signals:
+    """Every numeric signal of one document (cleaned text, original text, strip findings, neighbours):
+    the readable reference that batch_signals equals."""
+    lang = document_language(doc.text or doc.original_text or "", doc.lang, settings.sample_chars, settings.seed)
+    original = doc.original_text or doc.text
+    sample = doc.text[: settings.text_chars]
+    values: dict[str, float] = {}
+    values.update(strip_values(doc))
+    values.update(_near_values(doc, near))
+    values.update(text_statistics(sample, lang))
+    values.update(style_statistics(sample))
+    values.update(listlike_statistics(sample))
+    mt_values, evidence = mt_indicators(sample, original, lang)
+    values.update(mt_values)
+    values.update(_language_mix(doc, lang, settings))
+    return _finish(values, lang, evidence, near, settings)
+
+
+def batch_signals(docs: Sequence[Document], facts: Sequence[NearFacts | None], settings: SignalSettings) -> list[Signals]:
+    """compute_signals for a whole batch: the text statistics as array work over every document's
+    first `text_chars` characters (tokenised once), the pattern searches only where they can match."""
+    langs = [document_language(d.text or d.original_text or "", d.lang, settings.sample_chars, settings.seed)
+             for d in docs]
+    samples = [d.text[: settings.text_chars] for d in docs]
+    arabic = np.array([lang in ARABIC_SCRIPT_LANGS for lang in langs], dtype=bool)
+    stats = text_values(TextBatch.of(samples), langs, arabic, load_lexicon().stopwords)
+    columns = {name: column.tolist() for name, column in stats.items()}
+    absent = {name: 0.0 for name in MT_INDICATORS if name not in stats}
+    out = []
+    for i, (doc, near, lang, sample) in enumerate(zip(docs, facts, langs, samples)):
+        values = strip_values(doc)
+        values.update(_near_values(doc, near))
+        values.update({name: column[i] for name, column in columns.items()})
+        values["text.web_addresses"] = float(web_addresses(sample))
+        evidence: list[str] = []
+        if arabic[i]:
+            found, evidence = mt_evidence(sample, doc.original_text or doc.text)
+            values.update(found)
+        else:
+            values.update(absent)
+        values.update(_language_mix(doc, lang, settings))
+        out.append(_finish(values, lang, evidence, near, settings))
+    return out

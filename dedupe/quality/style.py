@@ -15,7 +15,7 @@ import regex
 from dedupe.quality.patterns import TYPO_DASH, WORD
 
 _SENTENCE_SPLIT = regex.compile(r"(?<=[.!?؟…。！？])\s+")
-_CONTRACTION = regex.compile(r"\b\p{L}+['’](?:s|t|re|ve|ll|d|m)\b", regex.IGNORECASE)
+_CONTRACTION = regex.compile(r"(?<=\p{L})['’](?:[sS]|[tT]|[rR][eE]|[vV][eE]|[lL][lL]|[dD]|[mM])\b")
 _QUOTE = regex.compile(r"[\"“”„«»]")
 
 STYLE_STATS: dict[str, str] = {

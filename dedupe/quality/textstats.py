@@ -12,6 +12,7 @@ from collections import Counter
 import regex
 
 from dedupe.lang import ARABIC_SCRIPT_LANGS
+from dedupe.quality.codepoints import simple_fold
 from dedupe.quality.lexicon import load_lexicon
 from dedupe.quality.patterns import HAS_LETTER, TYPO_DASH, WORD
 
@@ -58,9 +59,10 @@ TEXT_STATS: dict[str, str] = {
 
 
 def _norm_word(word: str, lang: str | None) -> str:
+    """Arabic script: tashkeel and tatweel dropped; other scripts: each character case-folded alone."""
     if lang in ARABIC_SCRIPT_LANGS:
         return _TASHKEEL.sub("", word)
-    return word.casefold()
+    return simple_fold(word)
 
 
 def _repeated_ngram_share(words: list[str], n: int) -> float:

@@ -1,0 +1,134 @@
+"""The batch-wise signals, n-grams and near-duplicate facts equal the per-document references on real texts."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from conftest import FIXTURES, shared_path
+from dedupe.config import load_config
+from dedupe.document import Document
+from dedupe.pipeline import run_pipeline
+from dedupe.quality import corpora
+from dedupe.quality.classifier import signal_settings
+from dedupe.quality.context import NearFacts, _order_key, batch_near_facts, batch_sampled_shingles, sampled_shingles
+from dedupe.quality.features import HashingSettings, char_matrix
+from dedupe.quality.ngrams import ngram_columns
+from dedupe.quality.prepare import preparation_stages
+from dedupe.quality.signals import batch_signals, compute_signals
+
+
+def _real_documents() -> list[Document]:
+    """Seeds, Arabic news, English web articles, German-English MT and HPLT snippets in many languages."""
+    docs = [Document(id=p.name[:3], text=p.read_text(encoding="utf-8"))
+            for p in sorted(shared_path("seeds").glob("*.txt"))]
+    rows = shared_path("data", "arabic-news", "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    docs += [Document(id=f"news-{r['id']}", text=r["text"]) for r in map(json.loads, rows[:40])]
+    gold = json.loads(shared_path("data", "extraction-aeb", "ground-truth.json").read_text(encoding="utf-8"))
+    docs += [Document(id=k, text=v["articleBody"]) for k, v in sorted(gold.items())[:40] if v.get("articleBody")]
+    docs += [e.doc for e in corpora.mt_de_en(shared_path("data", "mt-de-en"))[:30]]
+    hplt = corpora.hplt_quality(shared_path("data", "hplt-quality", "annotations.jsonl"))
+    docs += [e.doc for e in hplt[::25]]
+    docs += [Document(id="empty", text=""), Document(id="digits", text="12 345 678 90 -- 555-1234\n\n"),
+             Document(id="one-word", text="word")]
+    for i, d in enumerate(docs):
+        d.input_order = i
+    return docs
+
+
+@pytest.fixture(scope="module")
+def prepared() -> list[Document]:
+    return list(run_pipeline(_real_documents(), preparation_stages(load_config())))
+
+
+def test_batch_signals_equal_the_per_document_reference(prepared):
+    settings = signal_settings(load_config().quality)
+    facts = batch_near_facts(prepared)
+    batch = batch_signals(prepared, facts, settings)
+    assert len({d.lang for d in prepared}) > 10
+    for doc, fact, got in zip(prepared, facts, batch):
+        want = compute_signals(doc, fact, settings)
+        assert got.lang == want.lang
+        assert got.flags == want.flags, doc.id
+        assert got.evidence == want.evidence, doc.id
+        assert list(got.values) == list(want.values)
+        for name, value in want.values.items():
+            assert got.values[name] == pytest.approx(value, rel=1e-9, abs=1e-12), (doc.id, name)
+
+
+def test_the_seeds_evidence_is_found_batch_wise(prepared):
+    settings = signal_settings(load_config().quality)
+    seeds = [d for d in prepared if d.id in ("003", "004")]
+    signals = batch_signals(seeds, [None, None], settings)
+    assert signals[0].values["mt.untranslated_ui"] >= 1
+    assert signals[1].values["mt.calque"] >= 1 and signals[1].values["mt.placeholder"] >= 1
+
+
+def test_ngram_rows_equal_the_per_text_reference(prepared):
+    hashing = HashingSettings()
+    texts = [d.text for d in prepared]
+    matrix = char_matrix(texts, hashing)
+    assert matrix.shape == (len(texts), hashing.n_features)
+    for i, text in enumerate(texts):
+        want = ngram_columns(text, n_features=hashing.n_features, ngram_min=hashing.ngram_min,
+                             ngram_max=hashing.ngram_max, max_chars=hashing.max_chars)
+        row = matrix[i]
+        assert row.indices.tolist() == list(want)
+        np.testing.assert_allclose(row.data, list(want.values()), rtol=1e-12)
+
+
+def test_ngram_rows_do_not_depend_on_the_batch(prepared):
+    hashing = HashingSettings()
+    texts = [d.text for d in prepared]
+    whole = char_matrix(texts, hashing)
+    parts = [char_matrix(texts[i : i + 7], hashing) for i in range(0, len(texts), 7)]
+    assert all((whole[i : i + 7] != p).nnz == 0 for i, p in zip(range(0, len(texts), 7), parts))
+
+
+def _reference_near_facts(docs: list[Document], max_postings: int = 50) -> list[tuple[int, str | None, int, int]]:
+    """(best, contained_in, shared, sampled) per document, counted with dicts, one shingle at a time."""
+    rank = {i: r for r, i in enumerate(sorted(range(len(docs)), key=lambda i: _order_key(docs[i])))}
+    shingles = [sampled_shingles(d.text) for d in docs]
+    postings: dict[int, list[int]] = {}
+    for i in sorted(range(len(docs)), key=rank.get):
+        for h in shingles[i]:
+            postings.setdefault(h, []).append(i)
+    out = []
+    for i in range(len(docs)):
+        earlier: Counter[int] = Counter()
+        anywhere: Counter[int] = Counter()
+        for h in shingles[i]:
+            if len(postings[h]) > max_postings:
+                continue
+            for j in postings[h]:
+                if j != i:
+                    anywhere[j] += 1
+                    if rank[j] < rank[i]:
+                        earlier[j] += 1
+        best_j, best = min(earlier.items(), key=lambda t: (-t[1], rank[t[0]])) if earlier else (None, 0)
+        out.append((best, docs[best_j].id if best_j is not None and best else None,
+                    max(anywhere.values(), default=0), len(shingles[i])))
+    return out
+
+
+def test_near_facts_equal_the_one_shingle_at_a_time_reference():
+    corpus = [json.loads(line) for line in (FIXTURES / "sample" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = [Document(id=r["id"], text=r["text"], published=r.get("published"), input_order=i) for i, r in enumerate(corpus)]
+    docs += [Document(id="again-" + d.id, text=d.text, input_order=len(docs) + i) for i, d in enumerate(docs[:5])]
+    facts = batch_near_facts(docs)
+    assert any(f.containment > 0.5 for f in facts)
+    for doc, fact, (best, contained_in, shared, sampled) in zip(docs, facts, _reference_near_facts(docs)):
+        assert isinstance(fact, NearFacts)
+        assert fact.containment == pytest.approx(best / sampled if sampled else 0.0), doc.id
+        assert fact.contained_in == contained_in, doc.id
+        assert fact.shared_copy == pytest.approx(shared / sampled if sampled else 0.0), doc.id
+
+
+def test_batch_sampled_shingles_equal_the_per_text_sets(prepared):
+    texts = [d.text for d in prepared]
+    hashes, owner = batch_sampled_shingles(texts)
+    for i, text in enumerate(texts):
+        assert set(hashes[owner == i].tolist()) == sampled_shingles(text)
