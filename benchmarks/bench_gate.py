@@ -239,7 +239,12 @@ def main(argv: list[str] | None = None) -> None:
                 (work / "in").mkdir(parents=True, exist_ok=True)
                 corpus = work / "in" / "corpus.jsonl"
                 size = write_corpus(lang, docs, corpus)
-                results = {e: measure(e, lang, corpus, work, args.timeout) for e in engines}
+                results = {}
+                for e in engines:  # each result to stderr as it comes: a long run shows progress
+                    results[e] = r = measure(e, lang, corpus, work, args.timeout)
+                    print(f"... {lang} {docs} {e}: " + (f"wall {r['seconds']:.1f} s, CPU {r['cpu']:.1f} s, "
+                          f"{r['duplicates']} duplicates" if r["seconds"] else f"failed: {r['error']}"),
+                          file=sys.stderr, flush=True)
                 base = results.get("datasketch", {})
                 for engine, r in results.items():
                     rows.append((lang, docs, size, engine, r, base))
