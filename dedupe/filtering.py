@@ -18,11 +18,13 @@ from itertools import islice
 from time import perf_counter
 from typing import Any
 
+from dedupe import reasons
 from dedupe.clusterlog import ClusterLog
 from dedupe.config import Config
 from dedupe.document import Document
-from dedupe.index import open_index
+from dedupe.index import IndexConflict, open_index
 from dedupe.near import band_keys, find_clusters, index_settings
+from dedupe.near.claims import recheck_kept
 from dedupe.near.settings import lsh_shape
 from dedupe.near.signer import Signed, Signer
 from dedupe.reasons import label_reason
@@ -88,6 +90,7 @@ class FilterJob:
         self.clock.lap("learned")
         signed = self.signer.sign_all([d.text for d in live])
         self.clock.lap("sign")
+        since = self.index.mark()  # a shared index: what later commits by other workers are measured from
         result = find_clusters(live, self.cfg.near, self.cfg.keep_policy, index=self.index, update_index=False,
                                signed=signed)
         self.clock.lap("match")
@@ -96,7 +99,7 @@ class FilterJob:
             live = self.workers.classify(live, facts)
         self._decide(live)
         self.clock.lap("classify")
-        self._remember(live, signed)
+        self._remember(live, signed, since)
         self._count(result)
         self.clusters.add(live)
         by_order = {d.input_order: d for d in live}
@@ -110,15 +113,32 @@ class FilterJob:
                 if doc.labels.get(label, 0.0) >= p:
                     doc.reject(label_reason(label))
 
-    def _remember(self, docs: list[Document], signed: Signed) -> None:
-        """Add the batch's kept documents (those with any token) to the index, in one transaction."""
-        kept = [i for i, d in enumerate(docs) if d.decision != "reject" and signed.kinds[i] != "empty"]
-        if not kept:
-            return
-        keys = band_keys(signed.signatures[kept], self.bands, self.rows)
-        self.totals["added_to_index"] += self.index.add_batch(
-            (docs[i].id, int(signed.exact_keys[i]), signed.signatures[i], keys[k], int(signed.sizes[i]))
-            for k, i in enumerate(kept))
+    def _remember(self, docs: list[Document], signed: Signed, since: int | None = None) -> None:
+        """Add the batch's kept documents (those with any token) to the index, in one transaction.
+
+        On a shared index the commit is refused while other workers committed documents sharing a
+        bucket with kept ones after `since`; those are verified against the newcomers (a match is
+        rejected as its duplicate) and the commit is tried again from the new watermark.
+        """
+        while True:
+            kept = [i for i, d in enumerate(docs) if d.decision != "reject" and signed.kinds[i] != "empty"]
+            if not kept:
+                return
+            keys = band_keys(signed.signatures[kept], self.bands, self.rows)
+            try:
+                self.totals["added_to_index"] += self.index.add_batch(
+                    ((docs[i].id, int(signed.exact_keys[i]), signed.signatures[i], keys[k], int(signed.sizes[i]))
+                     for k, i in enumerate(kept)), since=since)
+                return
+            except IndexConflict as conflict:
+                rows = [kept[p] for p in conflict.positions]
+                late = recheck_kept(docs, rows, signed.signatures, signed.exact_keys, signed.sizes,
+                                    keys[conflict.positions], self.index, self.cfg.near, after=conflict.since)
+                for i in late:
+                    why = "exact_duplicates" if reasons.EXACT_DUPLICATE in docs[i].reasons else "near_duplicates"
+                    self.totals[why] += 1
+                    self.totals["index_duplicates"] += 1
+                since = conflict.upto
 
     def _count(self, result: Any) -> None:
         self.totals["batches"] += 1
