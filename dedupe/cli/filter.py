@@ -23,7 +23,7 @@ from dedupe.summary import RunSummary
 @options.input_arguments
 @click.option("-o", "--output", required=True, help="Kept records: .jsonl, .jsonl.gz, .jsonl.zst, .parquet or - for stdout.")
 @click.option("--rejects", required=True, help="Rejected records, each with dedupe.reasons (same formats).")
-@click.option("--index", "index_path", default=None, help="Persistent SQLite index: checked, and grown with the kept documents.")
+@click.option("--index", "index_path", default=None, help="Persistent index, an SQLite file or redis://HOST:PORT/DB (shared by many workers): checked, and grown with the kept documents.")
 @click.option("--report", default=None, help="Write the run's figures and largest clusters as JSON here.")
 @click.option("--html", "html", default=None, metavar="FILE.html",
               help="Also write the HTML report of this run (as `dedupe report -o`), in the same pass.")
