@@ -230,9 +230,11 @@ class FastTextEngine:
         # fastText reads one line per input and cannot take lone surrogates; its probabilities can
         # exceed 1 by a rounding error
         lines = [_SURROGATE.sub(" ", s.replace("\n", " ")) for s in samples]
-        labels, probs = self.model.predict(lines, k=1)
+        # one line per call: the list form's return differs between fastText builds (fasttext-predict
+        # gives labels without probabilities), the single-string form is the same in all of them
+        found = [self.model.predict(line, k=1) for line in lines]
         return [(lab[0].removeprefix("__label__"), min(float(p[0]), 1.0)) if len(lab) else (None, 0.0)
-                for lab, p in zip(labels, probs)]
+                for lab, p in found]
 
 
 @lru_cache(maxsize=1)
