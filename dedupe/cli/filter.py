@@ -30,10 +30,7 @@ from dedupe.summary import RunSummary
 @click.option("--reject-label", "reject_labels", multiple=True, metavar="LABEL[=P]",
               help="Reject documents whose LABEL probability is at least P (default [quality] reject_probability). Repeatable.")
 @click.option("--no-classify", is_flag=True, help="Skip the classifier (no labels; faster).")
-@click.option("--model", default=None, type=click.Path(dir_okay=False), help="Model file from `dedupe train` (default: the packaged one).")
-@click.option("--workers", type=int, default=None, help="Worker processes (default: [workers] count, 0 = all cores).")
-@click.option("--batch-docs", type=int, default=None, help="Documents held in memory at once (default: [filter] batch_docs).")
-@click.option("--threshold", type=float, default=None, help="Near-duplicate Jaccard threshold (default: [near] threshold).")
+@options.run_options
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="Where the stages run: this machine, or Apache Spark (the whole input as one batch).")
 @click.option("--spark-master", default=None, metavar="URL",

@@ -51,10 +51,7 @@ def parse_max_rates(specs: tuple[str, ...]) -> dict[str, float]:
 @click.option("--reject-label", "reject_labels", multiple=True, metavar="LABEL[=P]",
               help="Count documents at or above this label probability as rejected, as `filter` does. Repeatable.")
 @click.option("--no-classify", is_flag=True, help="Skip the classifier (no label rates; faster).")
-@click.option("--model", default=None, type=click.Path(dir_okay=False), help="Model file from `dedupe train` (default: the packaged one).")
-@click.option("--workers", type=int, default=None, help="Worker processes (default: [workers] count, 0 = all cores).")
-@click.option("--batch-docs", type=int, default=None, help="Documents held in memory at once (default: [filter] batch_docs).")
-@click.option("--threshold", type=float, default=None, help="Near-duplicate Jaccard threshold (default: [near] threshold).")
+@options.run_options
 @options.strip_options
 @options.common_options
 def command(inputs: tuple[str, ...], index_path: str | None, max_duplicate_rate: float | None,

@@ -115,6 +115,18 @@ def progress(iterable: Iterable[T], quiet: bool = False, desc: str = "", total: 
     yield from tqdm(iterable, desc=desc or None, total=total, file=stream, unit=" docs", dynamic_ncols=True, leave=False)
 
 
+def run_options(func: F) -> F:
+    """--model, --workers, --batch-docs and --threshold: how the filter's stages run (filter, gate, report)."""
+    func = click.option("--threshold", type=float, default=None,
+                        help="Near-duplicate Jaccard threshold (default: [near] threshold).")(func)
+    func = click.option("--batch-docs", type=int, default=None,
+                        help="Documents held in memory at once (default: [filter] batch_docs).")(func)
+    func = click.option("--workers", type=int, default=None,
+                        help="Worker processes (default: [workers] count, 0 = all cores).")(func)
+    return click.option("--model", default=None, type=click.Path(dir_okay=False),
+                        help="Model file from `dedupe train` (default: the packaged one).")(func)
+
+
 def strip_options(func: F) -> F:
     """--rules, --disable and --no-learned, shared by the commands that strip."""
     func = click.option("--no-learned", is_flag=True, help="Do not strip chrome lines learned from the batch.")(func)
