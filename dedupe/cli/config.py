@@ -37,11 +37,7 @@ def show(workers: int | None, batch_docs: int | None, threshold: float | None, a
 
     Give the same options as the command you mean to run to see what it would use.
     """
-    overrides = options.strip_overrides(rules_dirs, disable, no_learned)
-    if threshold is not None:
-        overrides["near"] = {"threshold": threshold}
-    if batch_docs is not None:
-        overrides["filter"] = {"batch_docs": batch_docs}
+    overrides = options.run_overrides(rules_dirs, disable, no_learned, threshold, batch_docs)
     if workers is not None:
         overrides["workers"] = {"count": workers}
     path = resolve_config_path(params.get("config"))

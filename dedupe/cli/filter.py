@@ -46,11 +46,7 @@ def command(inputs: tuple[str, ...], output: str, rejects: str, index_path: str 
     Kept documents go to OUTPUT; rejected ones to REJECTS with their reasons (exact_duplicate,
     near_duplicate, unreadable, label:<name>). The summary says how many of each.
     """
-    overrides = options.strip_overrides(rules_dirs, disable, no_learned)
-    if threshold is not None:
-        overrides["near"] = {"threshold": threshold}
-    if batch_docs is not None:
-        overrides["filter"] = {"batch_docs": batch_docs}
+    overrides = options.run_overrides(rules_dirs, disable, no_learned, threshold, batch_docs)
     cfg = options.load_settings(params, overrides)
     if output == rejects or (output != "-" and os.path.abspath(output) == os.path.abspath(rejects)):
         raise ConfigError(f"-o {output} and --rejects {rejects}: kept and rejected documents need two different outputs")

@@ -65,11 +65,7 @@ def command(inputs: tuple[str, ...], index_path: str | None, max_duplicate_rate:
     verdict. Exit code 0 when every check passes, 1 when any fails, 2 on a usage or input error.
     Thresholds not given here come from the [gate] table of the config file.
     """
-    overrides = options.strip_overrides(rules_dirs, disable, no_learned)
-    if threshold is not None:
-        overrides["near"] = {"threshold": threshold}
-    if batch_docs is not None:
-        overrides["filter"] = {"batch_docs": batch_docs}
+    overrides = options.run_overrides(rules_dirs, disable, no_learned, threshold, batch_docs)
     cfg = options.load_settings(params, overrides)
     rates = parse_max_rates(max_rates)
     result = api.gate(api.read(inputs, cfg), cfg, max_duplicate_rate=max_duplicate_rate, max_rates=rates,

@@ -135,6 +135,17 @@ def strip_options(func: F) -> F:
                         help="Extra rule pack folder (repeatable).")(func)
 
 
+def run_overrides(rules_dirs: tuple[str, ...], disable: tuple[str, ...], no_learned: bool,
+                  threshold: float | None, batch_docs: int | None) -> dict[str, Any]:
+    """The config overrides of strip_options and run_options (threshold, batch size) together."""
+    overrides = strip_overrides(rules_dirs, disable, no_learned)
+    if threshold is not None:
+        overrides["near"] = {"threshold": threshold}
+    if batch_docs is not None:
+        overrides["filter"] = {"batch_docs": batch_docs}
+    return overrides
+
+
 def strip_overrides(rules_dirs: tuple[str, ...], disable: tuple[str, ...], no_learned: bool) -> dict[str, Any]:
     """The [strip] settings given by strip_options."""
     section: dict[str, Any] = {}

@@ -40,11 +40,7 @@ def command(inputs: tuple[str, ...], output: str | None, json_path: str | None, 
     for path in (output, json_path):
         if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             raise ConfigError(f"{path}: cannot write the report: its folder does not exist")
-    overrides = options.strip_overrides(rules_dirs, disable, no_learned)
-    if threshold is not None:
-        overrides["near"] = {"threshold": threshold}
-    if batch_docs is not None:
-        overrides["filter"] = {"batch_docs": batch_docs}
+    overrides = options.run_overrides(rules_dirs, disable, no_learned, threshold, batch_docs)
     cfg = options.load_settings(params, overrides)
     docs = options.progress(api.read(inputs, cfg), quiet=params.get("quiet", False), desc="report")
     data = api.report(docs, cfg, html=output, json=json_path, classify=False if no_classify else None,
