@@ -158,8 +158,10 @@ class FilterRun:
         self._stack = ExitStack()
         try:
             pool = self._stack.enter_context(Workers(cfg, worker_count(workers, cfg.workers.count), classify, model))
-            opened = self._stack.enter_context(run_index(index or cfg.index.path or None, cfg, commit=commit))
-            self.job = FilterJob(cfg, opened, pool, reject_labels=reject_labels, learned=cfg.strip.learned.enabled)
+            path = index or cfg.index.path or None
+            opened = self._stack.enter_context(run_index(path, cfg, commit=commit))
+            self.job = FilterJob(cfg, opened, pool, reject_labels=reject_labels, learned=cfg.strip.learned.enabled,
+                                 scratch_index=path is None)
         except BaseException:
             self._stack.close()
             raise

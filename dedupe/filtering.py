@@ -37,10 +37,14 @@ from dedupe.workers import Workers
 TOTALLED = ("documents", "exact_duplicates", "near_duplicates", "index_duplicates", "candidate_pairs", "verified_pairs")
 
 
-def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+def _batches(docs: Iterable[Document], size: int) -> Iterator[tuple[list[Document], bool]]:
+    """(batch, is_last) for consecutive batches of `size`; one document read ahead tells the last."""
     it = iter(docs)
-    while batch := list(islice(it, max(1, size))):
-        yield batch
+    ahead = list(islice(it, 1))
+    while ahead:
+        batch = ahead + list(islice(it, max(1, size) - 1))
+        ahead = list(islice(it, 1))
+        yield batch, not ahead
 
 
 class FilterJob:
@@ -48,12 +52,15 @@ class FilterJob:
 
     `index` is an open index (persistent or temporary) that kept documents are added to;
     `reject_labels` maps a classifier label to the probability at or above which it rejects.
+    `scratch_index`: the index is this run's temporary one, so the last batch is not added to it
+    (nothing would ever read it).
     """
 
     def __init__(self, cfg: Config, index: Any, workers: Workers, *, reject_labels: dict[str, float] | None = None,
-                 learned: bool = True) -> None:
+                 learned: bool = True, scratch_index: bool = False) -> None:
         self.cfg = cfg
         self.index = index
+        self.scratch_index = scratch_index
         self.workers = workers
         self.classify = workers.local.classifier is not None
         self.reject_labels = dict(reject_labels or {})
@@ -66,8 +73,8 @@ class FilterJob:
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Every input document once, in input order, with its decision made."""
-        for batch in _batches(self.clock.iterate(docs, "read"), self.cfg.filter.batch_docs):
-            for doc in self._batch(batch):
+        for batch, last in _batches(self.clock.iterate(docs, "read"), self.cfg.filter.batch_docs):
+            for doc in self._batch(batch, remember=not (last and self.scratch_index)):
                 start = perf_counter()
                 yield doc  # what the caller does with it (writing it out) counts as "write"
                 self.clock.add("write", perf_counter() - start)
@@ -78,7 +85,7 @@ class FilterJob:
         index, write); language and strip are split from the workers' wall time by their own measure."""
         return self.clock.to_dict()
 
-    def _batch(self, batch: list[Document]) -> list[Document]:
+    def _batch(self, batch: list[Document], remember: bool = True) -> list[Document]:
         seen = dict(self.workers.local.seconds)
         self.clock.start()
         live = self.workers.prepare([d for d in batch if d.error is None])
@@ -99,7 +106,8 @@ class FilterJob:
             live = self.workers.classify(live, facts)
         self._decide(live)
         self.clock.lap("classify")
-        self._remember(live, signed, since)
+        if remember:
+            self._remember(live, signed, since)
         self._count(result)
         self.clusters.add(live)
         by_order = {d.input_order: d for d in live}

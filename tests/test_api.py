@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,33 @@ def test_report_writes_the_page_and_its_json_without_growing_an_index(records, t
     assert json.loads(data_file.read_text(encoding="utf-8"))["summary"] == data["summary"]
     text = page.read_text(encoding="utf-8")
     assert text.lstrip().lower().startswith("<!doctype html") and "Content-Security-Policy" in text
+
+
+def test_batches_know_their_last_one_reading_a_single_document_ahead() -> None:
+    """The scratch index skips the last batch, so the job must know it without reading a batch ahead."""
+    from dedupe.filtering import _batches
+
+    pulled: list[int] = []
+
+    def docs():
+        for i in range(7):
+            pulled.append(i)
+            yield Document(id=str(i), text=f"text {i}")
+
+    seen = []
+    for batch, last in _batches(docs(), 3):
+        seen.append(([d.id for d in batch], last, len(pulled)))
+    assert seen == [(["0", "1", "2"], False, 4), (["3", "4", "5"], False, 7), (["6"], True, 7)]
+    assert list(_batches(iter([]), 3)) == []
+
+
+def test_a_run_without_an_index_finds_copies_across_batches_and_keeps_none_twice(records) -> None:
+    cfg = Config.from_dict({"filter": {"batch_docs": 7}})
+    whole = {d.id: d.cluster.id if d.cluster else d.id for d in filter(records, classify=False)}
+    batched = filter(records, cfg, classify=False)
+    decided = {d.id: d.decision for d in batched}
+    kept_per_story = Counter(whole[i] for i, decision in decided.items() if decision == "keep")
+    assert batched.totals["batches"] == 5 and set(kept_per_story.values()) == {1}
+    assert len(kept_per_story) == len(set(whole.values()))  # one copy of every story stays
+    # every batch but the last joined the run's scratch index; the last one is never read again
+    assert 0 < batched.totals["added_to_index"] < sum(1 for v in decided.values() if v == "keep")
