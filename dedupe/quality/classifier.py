@@ -66,10 +66,11 @@ class Classifier:
         if not docs:
             return docs
         feats = batch_features(docs, self.settings, self.model.hashing, ngram=self.cfg.containment_ngram,
-                               sample_mod=self.cfg.containment_sample_mod, facts=facts)
+                               sample_mod=self.cfg.containment_sample_mod, facts=facts,
+                               char_weights=self.model.char_weight_matrix())
         labels = self.model.labels
-        char_parts = np.column_stack([self.model.label_models[l].char_scores(feats.chars) for l in labels])
-        probs = self.model.predict(feats.numeric, feats.chars, char_parts)
+        char_parts = feats.char_scores
+        probs = self.model.predict(feats.numeric, None, char_parts)
         for i, doc in enumerate(docs):
             signals = feats.signals[i]
             doc.labels = {label: round(p, 4) for label, p in zip(labels, probs[i].tolist())}

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from dedupe.lang import ARABIC_SCRIPT_LANGS
 from dedupe.quality.listlike import LISTLIKE_STATS
-from dedupe.quality.ngrams import ngram_matrix
+from dedupe.quality.ngrams import ngram_matrix, ngram_scores
 from dedupe.quality.signals import SIGNALS
 from dedupe.quality.style import STYLE_STATS
 
@@ -91,3 +91,9 @@ def char_matrix(texts: list[str], settings: HashingSettings) -> sp.csr_matrix:
     return ngram_matrix(texts, n_features=settings.n_features, ngram_min=settings.ngram_min,
                         ngram_max=settings.ngram_max, max_chars=settings.max_chars, sublinear=settings.sublinear,
                         lowercase=settings.lowercase)
+
+
+def char_scores(texts: list[str], settings: HashingSettings, weights: np.ndarray) -> np.ndarray:
+    """char_matrix(texts, settings) @ weights.T (weights: labels x n_features), without building the matrix."""
+    return ngram_scores(texts, weights, ngram_min=settings.ngram_min, ngram_max=settings.ngram_max,
+                        max_chars=settings.max_chars, sublinear=settings.sublinear, lowercase=settings.lowercase)

@@ -141,7 +141,18 @@ class QualityModel:
     def standardise(self, numeric: np.ndarray) -> np.ndarray:
         return standardise(numeric, self.numeric_mean, self.numeric_scale)
 
-    def predict(self, numeric: np.ndarray, chars: sp.csr_matrix, char_scores: np.ndarray | None = None) -> np.ndarray:
+    def char_weight_matrix(self) -> np.ndarray:
+        """Every label's n-gram weights as one dense (labels x n_features) array (cached): a batch's
+        n-gram scores in one pass (dedupe.quality.features.char_scores)."""
+        cached = getattr(self, "_char_weights", None)
+        if cached is None:
+            n = self.hashing.n_features
+            cached = np.vstack([self.label_models[l].char_weights(n) for l in self.labels]) if self.labels \
+                else np.zeros((0, n))
+            self._char_weights = cached
+        return cached
+
+    def predict(self, numeric: np.ndarray, chars: sp.csr_matrix | None, char_scores: np.ndarray | None = None) -> np.ndarray:
         """Calibrated probabilities, one column per label in `labels` order (`char_scores`: the
         n-gram parts of the scores, one column per label, when already computed)."""
         z = self.standardise(numeric)

@@ -78,6 +78,9 @@ FLAG_RULES: dict[str, tuple[str, str]] = {
     "text:non-letters": ("text.nonletter_ratio", ">="),
 }
 _OPS = {">=": operator.ge, "<": operator.lt}
+# documents whose text statistics are computed in one array pass: small enough that the arrays stay in
+# the CPU cache (twice as fast as 1,000 at once), large enough to spread numpy's per-call cost
+STATS_CHUNK = 128
 
 
 @dataclass
@@ -170,7 +173,10 @@ def batch_signals(docs: Sequence[Document], facts: Sequence[NearFacts | None], s
              for d in docs]
     samples = [d.text[: settings.text_chars] for d in docs]
     arabic = np.array([lang in ARABIC_SCRIPT_LANGS for lang in langs], dtype=bool)
-    stats = text_values(TextBatch.of(samples), langs, arabic, load_lexicon().stopwords)
+    stopwords = load_lexicon().stopwords
+    parts = [text_values(TextBatch.of(samples[lo : lo + STATS_CHUNK]), langs[lo : lo + STATS_CHUNK],
+                         arabic[lo : lo + STATS_CHUNK], stopwords) for lo in range(0, len(samples), STATS_CHUNK)]
+    stats = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]} if parts else {}
     columns = {name: column.tolist() for name, column in stats.items()}
     absent = {name: 0.0 for name in MT_INDICATORS if name not in stats}
     out = []
