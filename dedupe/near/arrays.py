@@ -15,6 +15,7 @@ import xxhash
 
 from dedupe.text.hashing import MASK64, P, Q, fmix64_array, powers
 from dedupe.text.normalise import normalise
+from dedupe.text.pointwise import normalise_code_points
 from dedupe.text.tables import DELETE, FOLD_SIZE, casefold_changes, fold_table, word_table
 
 
@@ -46,8 +47,16 @@ class _PowerTables:
 _TABLES = _PowerTables()
 
 
+POINTWISE_MIN_CHARS = 50_000  # below this a batch is normalised text by text: the lookup tables' set-up costs more
+
+
 def normalised_code_points(texts: list[str], ta_marbuta: bool) -> tuple[np.ndarray, np.ndarray]:
-    """All texts normalised (as dedupe.text.normalise does), as one uint32 array plus offsets (n+1)."""
+    """All texts normalised (as dedupe.text.normalise does), as one uint32 array plus offsets (n+1).
+
+    Large batches are looked up code point by code point where that is exact (dedupe.text.pointwise).
+    """
+    if sum(map(len, texts)) >= POINTWISE_MIN_CHARS:
+        return normalise_code_points(texts, ta_marbuta)
     nfkc = unicodedata.normalize
     normed = [nfkc("NFKC", nfkc("NFKC", t).casefold()) for t in texts]
     lengths = np.fromiter(map(len, normed), dtype=np.int64, count=len(normed))
