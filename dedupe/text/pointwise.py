@@ -22,12 +22,13 @@ from dedupe.text.normalise import _one_pass, _table, normalise
 
 UNICODE_SIZE = 0x110000
 # One uint32 per code point: its first normalised code point (21 bits), how many it normalises to
-# (8 bits) and a flag for "not pointwise", so one gather per batch reads all three.
+# (8 bits), a flag for "not pointwise" and one for "not looked at yet", so one gather per batch reads all.
 _CP_BITS = np.uint32(0x1FFFFF)
 _LEN_SHIFT = 21
 _ONE = np.uint32(1 << _LEN_SHIFT)
 _LEN_BITS = np.uint32(0xFF << _LEN_SHIFT)
 _ODD = np.uint32(1 << 29)
+_UNKNOWN = np.uint32(1 << 30)
 
 
 @lru_cache(maxsize=1)
@@ -54,23 +55,21 @@ def composition_seconds() -> np.ndarray:
 
 class PointwiseMap:
     """normalise(chr(cp)) per code point (its length, first code point, longer expansions) and
-    whether the code point is pointwise; learned for the code points seen so far."""
+    whether the code point is pointwise; filled in for the code points batches have shown so far."""
 
     def __init__(self, ta_marbuta: bool) -> None:
         self.ta_marbuta = ta_marbuta
-        self.known = np.zeros(UNICODE_SIZE, dtype=bool)
-        self.packed = np.zeros(UNICODE_SIZE, dtype=np.uint32)  # first | length << 21 | not-pointwise << 29
+        self.packed = np.full(UNICODE_SIZE, _UNKNOWN | _ODD | _ONE, dtype=np.uint32)
         self.longer: dict[int, np.ndarray] = {}  # cp -> its expansion, for lengths of 2 or more
 
     def learn(self, cps: np.ndarray) -> None:
         """Fill the tables for the code points of `cps` not seen before."""
-        present = np.zeros(UNICODE_SIZE, dtype=bool)
-        present[cps] = True
-        present &= ~self.known
+        new = np.unique(cps[self.packed[cps] >= _UNKNOWN])
+        if not len(new):
+            return
         seconds = composition_seconds()
         table = _table(self.ta_marbuta)
-        for cp in np.flatnonzero(present).tolist():
-            self.known[cp] = True
+        for cp in new.tolist():
             if 0xD800 <= cp < 0xE000:  # a lone surrogate: never pointwise
                 self.packed[cp] = int(_ODD | _ONE)
                 continue
@@ -118,10 +117,13 @@ def normalise_code_points(texts: list[str], ta_marbuta: bool) -> tuple[np.ndarra
     np.cumsum(lengths, out=raw_off[1:])
     raw = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     table = pointwise_map(ta_marbuta)
-    table.learn(raw)
     packed = table.packed[raw]
-    slow = np.zeros(n, dtype=bool)
     odd = np.flatnonzero(packed >= _ODD)
+    if len(odd) and packed[odd].max() >= _UNKNOWN:  # code points never seen: look them up, then again
+        table.learn(raw[odd])
+        packed[odd] = table.packed[raw[odd]]
+        odd = odd[packed[odd] >= _ODD]
+    slow = np.zeros(n, dtype=bool)
     if len(odd):
         slow[np.searchsorted(raw_off, odd, side="right") - 1] = True
     # Most code points map to one: only the others (deleted, expanded) move what follows them.
