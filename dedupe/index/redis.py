@@ -391,6 +391,11 @@ class RedisIndex:
     def __len__(self) -> int:
         return int(self._call(self.client.hget, self.prefix + "stats", "documents") or 0)
 
+    def is_empty(self) -> bool:
+        """No document committed yet by any worker, nor held in a check-only run's overlay (what
+        other workers commit later is rechecked at the batch's commit)."""
+        return len(self) == 0 and (self._overlay is None or self._overlay.is_empty())
+
     def close(self) -> None:
         self.client.close()
 

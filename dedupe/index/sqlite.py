@@ -238,6 +238,10 @@ class SQLiteIndex:
     def __len__(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
 
+    def is_empty(self) -> bool:
+        """No document indexed yet (a run's first batch need not look anything up)."""
+        return self.conn.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
+
     def close(self) -> None:
         self.conn.close()
 

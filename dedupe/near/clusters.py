@@ -92,7 +92,7 @@ def find_clusters(
     index_clusters: dict[str, list[Member]] = {}  # indexed id -> members
 
     # 2. Against the index: exact keys, then MinHash candidates.
-    if index is not None:
+    if index is not None and not index.is_empty():
         indexed_exact = index.lookup_exact(np.array([exact_keys[h] for h in heads], dtype=np.uint64))
         remaining = []
         for h in heads:
