@@ -22,11 +22,11 @@ EVERY_LINE = RuleSet.load(screen=False)
 
 def _clauses(pattern: str, ignore_case: bool = True) -> list[set[str]] | None:
     lit = required_literals(pattern, ignore_case)
-    return None if lit is None else [set(c) for c in lit.clauses]
+    return None if lit is None or not lit.clauses else [set(c) for c in lit.clauses]
 
 
 def test_literals_of_simple_patterns() -> None:
-    assert _clauses(r"exit\s+mobile\s+version") == [{"version"}, {"mobile"}]
+    assert _clauses(r"exit\s+mobile\s+version") == [{"version"}, {"mobile"}]  # the two rarest
     assert _clauses(r"(?:share|tweet)\s*[.:!]?") == [{"share", "tweet"}]
     assert _clauses(r"Reuters", ignore_case=False) == [{"Reuters"}]
     assert _clauses(r"Reuters", ignore_case=True) == [{"reuters"}]
@@ -40,6 +40,25 @@ def test_literals_of_simple_patterns() -> None:
     assert _clauses(r"(?=[^\n]*seaprwire)[^\n]*provider") == [{"provider"}]
     # an alternation: one clause per pair of branch clauses
     assert _clauses(r"(?:joined|member)\s*:") in ([{"joined", "member"}, {":"}], [{":"}, {"joined", "member"}])
+
+
+def test_gates_and_leading_strings() -> None:
+    """A clause with a weak string ("AP", one Arabic letter) is a gate, not dropped; the strings a
+    match starts with are read when the pattern says."""
+    lit = required_literals(r"(?:AP|Reuters)\s*-", False)
+    assert [set(c) for c in lit.clauses] == [{"-"}] and [set(c) for c in lit.gates] == [{"AP", "Reuters"}]
+    assert lit.leading == {"AP", "Reuters"}
+    # a gate whose weak string has case would need every line case-folded: left out
+    assert required_literals(r"(?:am|pm)\s*:", True).gates == ()
+    # a single Latin letter or a comma is in every text: no gate, but still a leading string
+    lit = required_literals(r"(?:facebook|x|twitter)", True)
+    assert lit.clauses == () and lit.gates == () and lit.leading == {"facebook", "twitter", "x"}
+    assert required_literals(r"(?:follow)?share", True).leading is None  # an optional start
+    assert required_literals(r"\bshare|tweet", True).leading == {"share", "tweet"}  # zero width skipped
+    assert required_literals(r"[(/]\s*AFP", False).leading == {"(", "/"}
+    # lookarounds that may look past their line are told apart (a line-by-line scan needs them not to)
+    assert required_literals(r"\(AFP\)(?=[^\n]*\n)", False).looks_within_line is False
+    assert required_literals(r"\(AFP\)(?=[ .])", False).looks_within_line is True
 
 
 def test_unknown_syntax_promises_nothing() -> None:
@@ -73,6 +92,8 @@ def test_every_match_holds_its_clauses() -> None:
             for m in compiled.finditer(text):
                 found = m.group(0).casefold() if lit.folded else m.group(0)
                 assert all(any(s in found for s in clause) for clause in lit.clauses), (rule.id, m.group(0))
+                assert all(any(s in found for s in gate) for gate in lit.gates), (rule.id, m.group(0))
+                assert lit.leading is None or found.startswith(tuple(lit.leading)), (rule.id, m.group(0))
                 checked += 1
     assert checked > 100
 
@@ -113,6 +134,10 @@ _LINES = [
     "المصدر: https://example.com/a/1", "Click to expand...", "عودة", "Reply With Quote", "Sectors: Business",
     "Joined: 12/3/2020 10:15", "Posts: 4,747", "Re: the thread title", "SOURCE Acme Corp", "(Reuters)",
     "  \u00a0Share\u00a0 ", "Tags: a, b", "نغوك آنه (وفقا لصحيفة جابان تايمز، رويترز)",
+    # lines the gates, leading strings and line-by-line scans must still find
+    "Facebook", "x", "\u00a0 Twitter | X | Email", "PARIS (AFP) - The talks resumed on Monday morning.",
+    "(AP) — Officials said", "text /AFP/ more", "LONDON, March 3 (Reuters) - Shares rose on the news today.",
+    "القاهرة (أ ف ب) - قال مسؤولون", "بغداد / وام / أعلنت الوزارة", "RE: hello", "Straße STRASSE",
 ]
 
 
@@ -151,3 +176,26 @@ def test_split_lines_and_screen_agree_on_line_numbers() -> None:
     text = "Straße ßßß\n\nSeaPRwire news\nEnd of the body (text) here."
     plan = SCREENED.screen.plan(text, split_lines(text))
     assert set(plan.found) == {2, 3}
+
+
+def _split_lines_reference(text: str) -> list[tuple[int, int, int, int, bool]]:
+    """split_lines as first written (one find per line, the blank test a regex), the reference."""
+    blank = regex.compile(r"[\s\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]*")
+    lines: list[tuple[int, int, int, int, bool]] = []
+    pos, n = 0, len(text)
+    while pos < n or not lines:
+        nl = text.find("\n", pos)
+        stop = n if nl < 0 else nl + 1
+        end = n if nl < 0 else (nl - 1 if nl > pos and text[nl - 1] == "\r" else nl)
+        lines.append((len(lines), pos, end, stop, blank.fullmatch(text, pos, end) is not None))
+        pos = stop
+        if nl < 0:
+            break
+    return lines
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "1", "ب", "\n", "\r", " ", "\t", "\u00a0", "\u200e", "\ufeff",
+                                         "\x1c", "\u2028", "."]), max_size=24))
+def test_split_lines_matches_its_reference(text: str) -> None:
+    assert [tuple(ln) for ln in split_lines(text)] == _split_lines_reference(text)

@@ -252,6 +252,9 @@ class _Run:
             if group.anchored:
                 hits = (group.match_parts(self.text, ln.start, may)
                         for ln, may in self.plan.candidates(group.unit, self.content) if ln.index not in self.marks)
+            elif self.plan.lined(group.unit):  # only the lines that hold a rule's clauses, each once
+                hits = ((m, group.rule_of(m)) for ln, _ in self.plan.candidates(group.unit, self.lines)
+                        for m in group.regex.finditer(self.text, ln.start, ln.stop))
             elif self.plan.may_match(group.unit):
                 hits = ((m, group.rule_of(m)) for m in group.regex.finditer(self.text))
             else:

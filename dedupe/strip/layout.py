@@ -47,17 +47,23 @@ class Mark(NamedTuple):
 
 def split_lines(text: str) -> list[Line]:
     """Every line of `text` with its offsets (a trailing break gives no extra empty line)."""
+    parts = text.split("\n")
+    last = len(parts) - 1
+    if last and not parts[last]:  # the text ends with a break: no empty line after it
+        parts.pop()
+        last = len(parts)  # every part kept is ended by a break
     lines: list[Line] = []
     pos = 0
-    n = len(text)
-    while pos < n or not lines:
-        nl = text.find("\n", pos)
-        stop = n if nl < 0 else nl + 1
-        end = n if nl < 0 else (nl - 1 if nl > pos and text[nl - 1] == "\r" else nl)
-        lines.append(Line(len(lines), pos, end, stop, _BLANK.fullmatch(text, pos, end) is not None))
+    blank = _BLANK.fullmatch
+    for i, part in enumerate(parts):
+        size = len(part)
+        end = pos + size
+        stop = end if i == last else end + 1
+        if stop > end and size and part[-1] == "\r":
+            end -= 1
+        # a line starting with a letter or digit is not blank (no such character is blank space)
+        lines.append(Line(i, pos, end, stop, not size or (not part[0].isalnum() and blank(text, pos, end) is not None)))
         pos = stop
-        if nl < 0:
-            break
     return lines
 
 

@@ -1,9 +1,12 @@
 """Required literals of a rule pattern: strings that every match must contain.
 
 `required_literals(pattern)` reads the pattern's syntax (the `regex` module's, as the packs use
-it) and returns up to two clauses, each a set of strings one of which every match contains, or
+it) and returns up to two clauses (and two gates), each a set of strings one of which every match contains, or
 None when it cannot promise anything (a class, `.`, `\\p{..}`, an optional part, a construct it
-does not know). Of a sequence it keeps the clauses least likely to occur in text (long strings,
+does not know). A clause holding a string found nearly everywhere in some script (a single
+Arabic letter, "AP") is a *gate*: too frequent to look for hit by hit in the whole text, but
+cheap to check on the few lines the other clauses leave. `leading` is the set of
+strings one of which every match starts with, when the reader can tell. Of a sequence it keeps the clauses least likely to occur in text (long strings,
 punctuation rather than single letters); of an alternation, the pairwise unions of its branches'
 clauses. Lookarounds promise nothing (they may look past the line). The strip engine uses the
 clauses to skip the rules that cannot match a line; every step keeps the promise or gives up,
@@ -37,6 +40,7 @@ class _Atom:
     req: Req  # what the atom requires when it occurs once (() for nothing)
     char: str | None = None  # a single literal character (for joining runs)
     zero_width: bool = False
+    lead: frozenset[str] | None = None  # strings one of which its every match starts with (None: unknown)
 
 
 class _Reader:
@@ -45,11 +49,14 @@ class _Reader:
         self.i = 0
         self.case_insensitive = False
         self.crosses_lines = False  # some part outside lookarounds may match a line break
+        self.look_crosses = False  # some lookaround may match a line break (look past its line)
         self.look = 0  # depth inside lookarounds
 
     def cross(self) -> None:
         if not self.look:
             self.crosses_lines = True
+        else:
+            self.look_crosses = True
 
     def peek(self, k: int = 0) -> str:
         j = self.i + k
@@ -58,18 +65,32 @@ class _Reader:
     # grammar ------------------------------------------------------------------------------
 
     def alternation(self) -> Req:
-        req = self.sequence()
-        while self.peek() == "|":
-            self.i += 1
-            req = _either(req, self.sequence())
+        req, lead = self.alternation_lead()
         return req
 
-    def sequence(self) -> Req:
+    def alternation_lead(self) -> tuple[Req, frozenset[str] | None]:
+        """What every match requires, and the strings one of which it starts with (None: unknown)."""
+        req, lead = self.sequence()
+        while self.peek() == "|":
+            self.i += 1
+            more, other = self.sequence()
+            req = _either(req, more)
+            lead = None if lead is None or other is None else lead | other
+        return req, lead
+
+    def sequence(self) -> tuple[Req, frozenset[str] | None]:
         clauses: list[Clause] = []
         run: list[str] = []
+        lead: frozenset[str] | None = None
+        leading = True  # no atom that consumes text seen yet: the next one decides `lead`
+        lead_run = False  # `run` is still the start of every match
 
         def close_run() -> None:
+            nonlocal lead, lead_run
             if run:
+                if lead_run:
+                    lead = frozenset({"".join(run)})
+                    lead_run = False
                 clauses.append(frozenset({"".join(run)}))
                 run.clear()
 
@@ -79,13 +100,18 @@ class _Reader:
             if atom.zero_width:
                 continue
             if atom.char is not None and exact and lo == 1:
+                if leading:
+                    leading, lead_run = False, True
                 run.append(atom.char)
                 continue
             close_run()
+            if leading:
+                leading = False
+                lead = atom.lead if lo >= 1 else None
             if lo >= 1:
                 clauses.extend(atom.req)
         close_run()
-        return _best(clauses)
+        return _best(clauses), lead
 
     def quantifier(self) -> tuple[int, bool]:
         """(minimum count, whether the count is exactly one) of the quantifier after an atom."""
@@ -127,7 +153,7 @@ class _Reader:
             return _Atom(())  # without (?s) a dot never matches a line break
         if c in ("*", "+", "?"):
             raise _Unsupported(c)
-        return _Atom((frozenset({c}),), char=c)
+        return _Atom((frozenset({c}),), char=c, lead=frozenset({c}))
 
     def escape(self) -> _Atom:
         c = self.peek()
@@ -145,7 +171,7 @@ class _Reader:
                     ch = unicodedata.lookup(name)
                 except KeyError:
                     raise _Unsupported(name) from None
-                return _Atom((frozenset({ch}),), char=ch)
+                return _Atom((frozenset({ch}),), char=ch, lead=frozenset({ch}))
             if c == "P" or not _no_breaks(name):
                 self.cross()
             return _Atom(())
@@ -159,7 +185,7 @@ class _Reader:
             ch = _LITERAL_ESCAPES[c]
             if ch == "\n":
                 self.cross()
-            return _Atom((frozenset({ch}),), char=ch)
+            return _Atom((frozenset({ch}),), char=ch, lead=frozenset({ch}))
         if c in ("x", "u", "U"):
             width = {"x": 2, "u": 4, "U": 8}[c]
             digits = self.p[self.i:self.i + width]
@@ -169,12 +195,12 @@ class _Reader:
             ch = chr(int(digits, 16))
             if ch == "\n":
                 self.cross()
-            return _Atom((frozenset({ch}),), char=ch)
+            return _Atom((frozenset({ch}),), char=ch, lead=frozenset({ch}))
         if c.isdigit() or c in ("g", "k", "L", "Q", "E", "K"):
             raise _Unsupported("\\" + c)  # back references, named lists, quoting: no promise
         if c.isalnum():
             raise _Unsupported("\\" + c)
-        return _Atom((frozenset({c}),), char=c)  # an escaped punctuation mark is itself
+        return _Atom((frozenset({c}),), char=c, lead=frozenset({c}))  # an escaped punctuation mark is itself
 
     def char_class(self) -> _Atom:
         chars: list[str] = []
@@ -245,7 +271,8 @@ class _Reader:
         if not negated and "\n" in chars:
             self.cross()
         if plain and chars and len(set(chars)) <= _MAX_CLASS_CHARS:
-            return _Atom((frozenset(chars),), char=chars[0] if len(set(chars)) == 1 else None)
+            return _Atom((frozenset(chars),), char=chars[0] if len(set(chars)) == 1 else None,
+                         lead=frozenset(chars))
         return _Atom(())
 
     def group(self) -> _Atom:
@@ -289,14 +316,14 @@ class _Reader:
                     return _Atom((), zero_width=True)
                 self.i += 1
         self.look += zero_width
-        inner = self.alternation()
+        inner, lead = self.alternation_lead()
         self.look -= zero_width
         if self.peek() != ")":
             raise _Unsupported("unbalanced")
         self.i += 1
         if zero_width:
             return _Atom((), zero_width=True)
-        return _Atom(inner)
+        return _Atom(inner, lead=lead)
 
 
 def _no_breaks(name: str) -> bool:
@@ -330,6 +357,11 @@ def _string_cost(s: str) -> float:
     return p
 
 
+def clause_cost(s: str) -> float:
+    """How often string `s` is expected at a place of text (a screen triggers on the rarest)."""
+    return _string_cost(s)
+
+
 def _is_word_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LNMZ" or ch.isspace()
 
@@ -340,10 +372,29 @@ def _cost(clause: Clause) -> float:
     return sum(_string_cost(s) for s in clause)
 
 
+_MAX_GATES = 2  # the fewest-weak-string gates kept besides the selective clauses
+
+
 def _best(clauses: list[Clause]) -> Req:
-    """The most selective clauses (at most _MAX_CLAUSES), in a stable order."""
-    unique = sorted(set(clauses), key=lambda c: (_cost(c), sorted(c)))
-    return tuple(unique[:_MAX_CLAUSES])
+    """The most selective clauses (at most _MAX_CLAUSES), then the best gates (clauses with a
+    weak string, at most _MAX_GATES, fewest weak strings first), in a stable order. A clause
+    implied by a kept one (a superset of it) is left out."""
+    kept: list[Clause] = []
+    gates: list[Clause] = []
+    for c in sorted(set(clauses), key=_rank):
+        if any(k <= c for k in kept) or any(g <= c for g in gates):
+            continue
+        if _cost(c) < _WEAK:
+            if len(kept) < _MAX_CLAUSES:
+                kept.append(c)
+        elif len(gates) < _MAX_GATES and all(_gateable(s) for s in c):
+            gates.append(c)
+    return tuple(kept + gates)
+
+
+def _rank(c: Clause) -> tuple[int, float, list[str]]:
+    weak = [s for s in c if _string_cost(s) >= _WEAK]
+    return len(weak), sum(_string_cost(s) for s in c if s not in weak), sorted(c)
 
 
 def _either(a: Req, b: Req) -> Req:
@@ -353,14 +404,40 @@ def _either(a: Req, b: Req) -> Req:
     return _best([x | y for x in a for y in b])
 
 
+# strings a gate cannot use: found in nearly every text of any script (a single Latin letter or
+# digit, a space, a comma or a full stop)
+_UBIQUITOUS = {" ", "\t", ",", ".", "،"}
+
+
+def _weak_cased(s: str) -> bool:
+    return _string_cost(s) >= _WEAK and s.casefold() != s.upper()
+
+
+def _gateable(s: str) -> bool:
+    return s not in _UBIQUITOUS and not (len(s) == 1 and s.isascii() and s.isalnum())
+
+
 @dataclass(frozen=True)
 class Literals:
     """Clauses that every match satisfies (each: one of its strings occurs), and whether the
-    strings are case-folded (then look for them in the case-folded text)."""
+    strings are case-folded (then look for them in the case-folded text).
+
+    `clauses` are selective; `gates` hold a weak string (frequent in some script, absent from
+    others): a line meets a gate when one of its strings is on it, checked line by line on the
+    lines the clauses leave. `leading`: strings one of which every match starts with (None when
+    unknown)."""
 
     clauses: tuple[Clause, ...]
     folded: bool
     within_line: bool  # no match can reach past a line break (so the strings are on its line)
+    gates: tuple[Clause, ...] = ()
+    leading: frozenset[str] | None = None
+    looks_within_line: bool = True  # no lookaround can look past the line break next to it
+
+    @staticmethod
+    def weak(s: str) -> bool:
+        """Whether a string of a gate is weak (looked for on a line, not hit by hit in the text)."""
+        return _string_cost(s) >= _WEAK
 
 
 def required_literals(pattern: str, ignore_case: bool) -> Literals | None:
@@ -371,15 +448,24 @@ def required_literals(pattern: str, ignore_case: bool) -> Literals | None:
     """
     reader = _Reader(pattern)
     try:
-        req = reader.alternation()
+        req, lead = reader.alternation_lead()
         if reader.i != len(pattern):
             raise _Unsupported("unbalanced")
     except _Unsupported:
         return None
-    clauses = tuple(c for c in req if c and "" not in c and not any("\n" in s for s in c) and _cost(c) < _WEAK)
-    if not clauses:
+    usable = [c for c in req if c and "" not in c and not any("\n" in s for s in c)]
+    clauses = tuple(c for c in usable if _cost(c) < _WEAK)
+    gates = tuple(c for c in usable if _cost(c) >= _WEAK and all(_gateable(s) for s in c))
+    if lead is not None and ("" in lead or any("\n" in s for s in lead)):
+        lead = None
+    if not clauses and not gates and lead is None:
         return None
     folded = ignore_case or reader.case_insensitive
     if folded:
         clauses = tuple(frozenset(s.casefold() for s in c) for c in clauses)
-    return Literals(clauses, folded, not reader.crosses_lines)
+        gates = tuple(frozenset(s.casefold() for s in c) for c in gates)
+        # a gate is checked on a line as written; one whose weak string has case would need the
+        # line case-folded, and such a string ("by", "am") is on nearly every line of its script
+        gates = tuple(c for c in gates if not any(_weak_cased(s) for s in c))
+        lead = None if lead is None else frozenset(s.casefold() for s in lead)
+    return Literals(clauses, folded, not reader.crosses_lines, gates, lead, not reader.look_crosses)

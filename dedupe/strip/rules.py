@@ -1,9 +1,11 @@
-"""Rule packs: load `rules/*.toml` (plus user folders), validate them, compile each pack once.
+"""Rule packs: load `rules/*.toml` (plus user folders), validate them, compile what a run needs.
 
 A pack is one TOML file: a `[pack]` table (languages, default signal, `[pack.vars]` pattern
 snippets), `[[rules]]` and optional `[[aliases]]` (credit names -> signal). See dedupe/strip/packs.md
 for the format. Patterns of one pack and one match kind are joined into one alternation with a
 named group per rule, so a document costs a handful of regex scans, not one per rule per line.
+A group's regex is compiled on the first line its screen lets through; what checking and reading
+the patterns found is kept between runs (dedupe.strip.cache).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 import regex
 
 from dedupe.errors import ConfigError
+from dedupe.strip.cache import PatternCache, shared_cache
+from dedupe.strip.literals import required_literals
 from dedupe.strip.screen import BLOCK, LINE, RUN, SCAN, SPAN, Screen
 
 CATEGORIES = (
@@ -110,9 +114,10 @@ def alias_key(name: str) -> str:
 class _PackReader:
     """Turns one parsed TOML file into a Pack, raising ConfigError naming the file and rule id."""
 
-    def __init__(self, path: str, data: dict[str, Any]):
+    def __init__(self, path: str, data: dict[str, Any], cache: PatternCache | None = None):
         self.path = path
         self.data = data
+        self.cache = cache
 
     def fail(self, problem: str, rule_id: str | None = None) -> ConfigError:
         where = f"{self.path}: rule {rule_id!r}" if rule_id else self.path
@@ -190,12 +195,16 @@ class _PackReader:
         if left:
             raise self.fail(f"{key} uses undefined variable {left.group(1)!r}", rule_id)
         text = single_line(text)
+        if self.cache is not None and self.cache.compiles(text):
+            return text  # checked by an earlier run (the regex module parses slowly, in Python)
         try:
             compiled = regex.compile(text, regex.V0)
         except regex.error as exc:
             raise self.fail(f"{key} is not a valid regular expression: {exc}", rule_id) from None
         if compiled.search(""):
             raise self.fail(f"{key} matches the empty string", rule_id)
+        if self.cache is not None:
+            self.cache.add_valid(text)
         return text
 
     def _rule(self, raw: dict[str, Any], pack: str, languages: tuple[str, ...],
@@ -301,21 +310,45 @@ def _flags(rule: Rule) -> str:
     return "(?i:" if rule.ignore_case else "(?-i:"
 
 
+class _Lazy:
+    """A regex compiled on first use: most groups never meet a line their screen lets through."""
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str, compiled: regex.Pattern[str] | None = None):
+        self.source = source
+        self._compiled = compiled
+
+    def get(self) -> regex.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = regex.compile(self.source)
+        return self._compiled
+
+
 @dataclass
 class CompiledGroup:
     """Rules of one pack, one kind and one language set, joined into one regex.
 
     Line-anchored span rules are kept as one regex per rule instead (`parts`): a line is tried
     only against the rules the screen lets through, in rule order, which gives the same first
-    match as their alternation.
+    match as their alternation. Each regex is compiled on first use.
     """
 
     rules: dict[str, Rule]  # group name -> rule
-    regex: regex.Pattern[str] | None
+    lazy: _Lazy | None
     languages: tuple[str, ...]
     anchored: bool = True  # every pattern starts at a line start: tried once per line, not scanned
     unit: int = -1  # its unit in the RuleSet's Screen
-    parts: list[tuple[regex.Pattern[str], Rule]] = field(default_factory=list)
+    lazy_parts: list[tuple[_Lazy, Rule]] = field(default_factory=list)
+
+    @property
+    def regex(self) -> regex.Pattern[str] | None:
+        """The group's alternation (None for line-anchored span rules, tried one by one)."""
+        return None if self.lazy is None else self.lazy.get()
+
+    @property
+    def parts(self) -> list[tuple[regex.Pattern[str], Rule]]:
+        return [(lazy.get(), rule) for lazy, rule in self.lazy_parts]
 
     def rule_of(self, m: regex.Match[str]) -> Rule:
         """The rule whose alternative produced match `m`."""
@@ -329,9 +362,9 @@ class CompiledGroup:
 
     def match_parts(self, text: str, pos: int, may: int) -> tuple[regex.Match[str], Rule] | None:
         """The first rule among those flagged in `may` (bit i: the i-th rule) matching at `pos`."""
-        for i, (compiled, rule) in enumerate(self.parts):
+        for i, (lazy, rule) in enumerate(self.lazy_parts):
             if may >> i & 1:
-                m = compiled.match(text, pos)
+                m = lazy.get().match(text, pos)
                 if m is not None:
                     return m, rule
         return None
@@ -339,24 +372,38 @@ class CompiledGroup:
 
 @dataclass
 class CompiledRun:
-    """A run rule with its member-line and anchor-line regexes."""
+    """A run rule with its member-line and anchor-line regexes (compiled on first use)."""
 
     rule: Rule
-    member: regex.Pattern[str]
-    anchor: regex.Pattern[str]
-    key: regex.Pattern[str] | None
+    lazy_member: _Lazy
+    lazy_anchor: _Lazy
+    lazy_key: _Lazy | None
     unit: int = -1  # the anchor's unit in the RuleSet's Screen
+
+    @property
+    def member(self) -> regex.Pattern[str]:
+        return self.lazy_member.get()
+
+    @property
+    def anchor(self) -> regex.Pattern[str]:
+        return self.lazy_anchor.get()
+
+    @property
+    def key(self) -> regex.Pattern[str] | None:
+        return None if self.lazy_key is None else self.lazy_key.get()
 
 
 class RuleSet:
     """Every enabled rule, compiled once; pass it to strip_text or Stripper.
 
     `screen=False` tries every rule on every line (the reference the screen is tested against).
+    `cache` keeps pattern checks and literals between runs (None: no cache).
     """
 
-    def __init__(self, packs: list[Pack], screen: bool = True):
+    def __init__(self, packs: list[Pack], screen: bool = True, cache: PatternCache | None = None):
         self.packs = packs
-        self.screen = Screen(screen)
+        self.cache = cache
+        self.screen = Screen(screen, cache.required_literals if cache is not None else required_literals)
         self.rules: list[Rule] = [r for p in packs for r in p.rules]
         self.aliases: dict[str, str] = {}
         for p in packs:
@@ -367,9 +414,9 @@ class RuleSet:
         self.runs = [
             CompiledRun(
                 r,
-                regex.compile(_line_regex([(f"_m{i}", _flags(r) + p + ")") for i, p in enumerate(r.lines)])),
-                regex.compile(_line_regex([("_a", _flags(r) + r.anchor + ")")])),
-                regex.compile(_line_regex([("_k", _flags(r) + r.key + ")")])) if r.key else None,
+                self._checked(_line_regex([(f"_m{i}", _flags(r) + p + ")") for i, p in enumerate(r.lines)])),
+                self._checked(_line_regex([("_a", _flags(r) + r.anchor + ")")])),
+                self._checked(_line_regex([("_k", _flags(r) + r.key + ")")])) if r.key else None,
             )
             for r in self.rules if r.kind == "run"
         ]
@@ -381,15 +428,31 @@ class RuleSet:
                                                           for r in g.rules.values()])
         for run in self.runs:
             run.unit = self.screen.add_unit(RUN, [(run.rule.anchor, run.rule.ignore_case, "any", 0, 0)])
+        if cache is not None:
+            cache.save()
+
+    def _checked(self, source: str) -> _Lazy:
+        """A lazily compiled regex; compiled now (so an error shows at load) unless the cache
+        knows it compiles."""
+        if self.cache is not None and self.cache.compiles(source):
+            return _Lazy(source)
+        compiled = regex.compile(source)
+        if self.cache is not None:
+            self.cache.add_valid(source)
+        return _Lazy(source, compiled)
 
     @classmethod
-    def load(cls, extra_dirs: Iterable[str] = (), disable: Iterable[str] = (), screen: bool = True) -> RuleSet:
-        """The packaged packs plus every `*.toml` in `extra_dirs`, minus disabled rules or packs."""
+    def load(cls, extra_dirs: Iterable[str] = (), disable: Iterable[str] = (), screen: bool = True,
+             cache: bool = True) -> RuleSet:
+        """The packaged packs plus every `*.toml` in `extra_dirs`, minus disabled rules or packs.
+
+        `cache`: keep pattern checks and literals in the user's cache folder (dedupe.strip.cache)."""
+        store = shared_cache() if cache else None
         packs: list[Pack] = []
         root = resources.files("dedupe.rules")
         for entry in sorted(root.iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".toml"):
-                packs.append(_read_pack(f"dedupe/rules/{entry.name}", entry.read_text(encoding="utf-8")))
+                packs.append(_read_pack(f"dedupe/rules/{entry.name}", entry.read_text(encoding="utf-8"), store))
         for folder in extra_dirs:
             path = Path(folder)
             if not path.is_dir():
@@ -402,7 +465,7 @@ class RuleSet:
                     text = f.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError) as exc:
                     raise ConfigError(f"{f}: cannot read rule pack: {exc}") from None
-                packs.append(_read_pack(str(f), text))
+                packs.append(_read_pack(str(f), text, store))
         names: dict[str, str] = {}
         ids: dict[str, str] = {}
         for p in packs:
@@ -421,7 +484,7 @@ class RuleSet:
                 continue
             p.rules = [r for r in p.rules if r.id not in off]
             kept.append(p)
-        return cls(kept, screen)
+        return cls(kept, screen, store)
 
     def _compile(self, kind: str) -> list[CompiledGroup]:
         groups: list[CompiledGroup] = []
@@ -436,11 +499,11 @@ class RuleSet:
                 alts = [(n, _flags(r) + r.pattern + ")") for n, r in named.items()]
                 try:
                     if kind == "span" and anchored:
-                        parts = [(regex.compile(_span_regex([alt])), r) for alt, r in zip(alts, rules)]
-                        groups.append(CompiledGroup(named, None, langs, anchored, parts=parts))
+                        parts = [(self._checked(_span_regex([alt])), r) for alt, r in zip(alts, rules)]
+                        groups.append(CompiledGroup(named, None, langs, anchored, lazy_parts=parts))
                         continue
                     source = _line_regex(alts) if kind in ("line", "block") else _span_regex(alts)
-                    compiled = regex.compile(source)
+                    compiled = self._checked(source)
                 except regex.error as exc:  # a clash between rules of one pack
                     raise ConfigError(f"{pack.path}: rules do not compile together: {exc}") from None
                 groups.append(CompiledGroup(named, compiled, langs, anchored))
@@ -458,9 +521,9 @@ def _span_regex(alternatives: list[tuple[str, str]]) -> str:
     return rf"(?m)(?:{body})"
 
 
-def _read_pack(path: str, text: str) -> Pack:
+def _read_pack(path: str, text: str, cache: PatternCache | None = None) -> Pack:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return _PackReader(path, data).read()
+    return _PackReader(path, data, cache).read()

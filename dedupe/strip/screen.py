@@ -3,33 +3,53 @@
 Every rule's pattern promises literal clauses (dedupe.strip.literals): strings one of which any
 match contains. All the strings of all rules go into one Aho-Corasick automaton (ahocorasick-rs,
 a compiled DFA) that scans the case-folded text once; a hit tells which clauses hold on its
-line. A group is then tried only on the lines where one of its rules has all its clauses, plus
-the lines its clause-less rules could take (by their `where` window and, for whole-line rules,
-their `max_chars`). Skipping is exact: a line is skipped only where no rule of the group could
-match or be kept, so the output is the same as trying every rule on every line.
+line, and an index from each rule's rarest clause leads from a line's hits to the rules it may
+hold. A whole-line rule whose match starts with known strings ("facebook", "x", ...) gets one
+more clause, those strings right after a line break, found by the same scan. A gate (a clause
+with a string too frequent to look for hit by hit, like "AP" or one Arabic letter) is checked on
+the few lines left. A group is then tried only on the lines where one of its rules holds all
+its clauses and gates, plus the lines its clause-less rules could take (by their `where` window
+and, for whole-line rules, their `max_chars`); a scanning group whose matches cannot leave a
+line is scanned on those lines only. Skipping is exact: a line is skipped only where no rule of
+the group could match or be kept, so the output is the same as trying every rule on every line.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick_rs
 
 from dedupe.strip.layout import Line
-from dedupe.strip.literals import required_literals
+from dedupe.strip.literals import Literals, clause_cost, required_literals
 
 LINE, BLOCK, SPAN, SCAN, RUN = "line", "block", "span", "scan", "run"  # how a unit is tried
 
 
 @dataclass
+class _Rule:
+    """How one rule of a unit is screened: its clause mask (None: no literal, it may match on any
+    line), where its match is kept (window, line length limit), and the strings one of which its
+    match starts with (after the line's leading space; None when unknown or not a line unit)."""
+
+    mask: int | None
+    where: str
+    window: int
+    limit: int
+    lead: tuple[str, ...] | None = None
+    folded: bool = True  # its strings are case-folded (compare them with the folded line)
+    gates: tuple[int, ...] = ()  # gate clause bits: each met by a hit of its strong strings or a weak one on the line
+
+
+@dataclass
 class _Unit:
-    """One thing the engine tries: a compiled group (or a run's anchor), rule by rule, with what
-    screens each rule: its clause mask, or for a clause-less rule (mask None) where it applies."""
+    """One thing the engine tries: a compiled group (or a run's anchor), rule by rule."""
 
     kind: str
-    rules: list[tuple[int | None, str, int, int]] = field(default_factory=list)  # mask, where, window, limit
+    rules: list[_Rule] = field(default_factory=list)
+    masks: tuple[int, ...] | None = None  # every rule's clause mask, when each has one (a quick test)
+    lined: bool = True  # a scanned unit whose every match lies on one line holding its rule's clauses
 
 
 @dataclass
@@ -42,42 +62,82 @@ class _Key:
 
 
 _UNBOUNDED = 1 << 30
+# what a whole-line regex lets precede a line's content (rules.HSPACE)
+LEAD_SPACE = " \t\u00a0\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+_LEAD_KINDS = (LINE, BLOCK, RUN)  # units whose regex matches a whole line from its start
+_SPACE_LED = frozenset("\n" + c for c in LEAD_SPACE)  # a line starting with space
 
 
 class Screen:
     """Built once per RuleSet from its units; `plan(text, lines)` screens one text."""
 
-    def __init__(self, enabled: bool = True) -> None:
+    def __init__(self, enabled: bool = True,
+                 literals: Callable[[str, bool], Literals | None] = required_literals) -> None:
         self.enabled = enabled  # False: every unit is tried on every line (the reference behaviour)
+        self.literals = literals  # how a pattern's literals are read (a cache may stand in)
         self.units: list[_Unit] = []
-        self._clauses: dict[tuple[frozenset[str], bool], int] = {}  # (clause, folded) -> bit
+        self._clauses: dict[tuple[frozenset[str], bool, bool], int] = {}  # (clause, folded, gate) -> bit
         self._strings: dict[str, _Key] = {}
+        self._weak: dict[int, tuple[str, ...]] = {}  # a gate clause's bit -> its weak strings
         self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         self._keys: list[_Key] = []
+        self._bits: list[int] = []  # per automaton string: the clauses it satisfies, found folded
+        self._lead_chars = 0  # the longest leading string: how much of a line's head to look at
+        # one bit of each rule's clause mask -> (unit, rule number, mask): from a line's hits to the
+        # rules whose clauses it may hold, without looking at every rule of every unit
+        self._trigger: dict[int, list[tuple[int, int, int]]] = {}
 
     def add_unit(self, kind: str, rules: Sequence[tuple[str, bool, str, int, int]]) -> int:
         """Register a unit of (pattern, ignore_case, where, window, max_chars) rules; its id."""
         unit = _Unit(kind)
         for pattern, ignore_case, where, window, max_chars in rules:
-            lit = required_literals(pattern, ignore_case)
+            lit = self.literals(pattern, ignore_case)
             mask = None
-            if lit is not None and (lit.within_line or kind == SCAN):
+            lead = None
+            gates: tuple[int, ...] = ()
+            if lit is not None and (lit.within_line or kind == SCAN) and (lit.clauses or lit.gates):
                 mask = 0
                 for clause in lit.clauses:
                     mask |= self._clause_bit(clause, lit.folded)
+                if lit.within_line:
+                    gates = tuple(self._clause_bit(clause, lit.folded, gate=True) for clause in lit.gates)
+                if not mask and not gates:
+                    mask = None
+            if kind == SCAN and (lit is None or not lit.within_line or not lit.looks_within_line or mask is None):
+                unit.lined = False
+            if lit is not None and lit.leading is not None and kind in _LEAD_KINDS:
+                lead = tuple(sorted(lit.leading))
+                self._lead_chars = max(self._lead_chars, max(len(s) for s in lead))
+                if lit.folded:
+                    # a line starting with a leading string (a break before it), or with space (then
+                    # `_leading` looks past the space): a clause the automaton finds like any other
+                    clause = frozenset("\n" + s for s in lead) | _SPACE_LED
+                    mask = (mask or 0) | self._clause_bit(clause, True)
             # where a match of the rule is kept: its window, and for whole-line rules the line's length
             limit = max_chars if kind == LINE else _UNBOUNDED
-            unit.rules.append((mask, "any" if kind in (SCAN, RUN) else where, window, limit))
+            unit.rules.append(_Rule(mask, "any" if kind in (SCAN, RUN) else where, window, limit, lead,
+                                    lit.folded if lit is not None else True, gates))
+        if all(r.mask for r in unit.rules):
+            unit.masks = tuple(r.mask for r in unit.rules if r.mask)
+        for i, r in enumerate(unit.rules):
+            if r.mask:  # triggered by its rarest clause (the fewest, longest strings)
+                self._trigger.setdefault(self._rarest(r.mask), []).append((len(self.units), i, r.mask))
         self.units.append(unit)
         self._automaton = None
         return len(self.units) - 1
 
-    def _clause_bit(self, clause: frozenset[str], folded: bool) -> int:
-        bit = self._clauses.get((clause, folded))
+    def _clause_bit(self, clause: frozenset[str], folded: bool, gate: bool = False) -> int:
+        if not folded and all(s.casefold() == s == s.upper() for s in clause):
+            folded = True  # no cased letter: one clause whether the rule ignores case or not
+        bit = self._clauses.get((clause, folded, gate))
         if bit is None:
             bit = 1 << len(self._clauses)
-            self._clauses[(clause, folded)] = bit
+            self._clauses[(clause, folded, gate)] = bit
+            if gate:  # weak strings are looked for on a line the other clauses leave, not hit by hit
+                self._weak[bit] = tuple(sorted(s for s in clause if Literals.weak(s)))
             for s in clause:
+                if gate and Literals.weak(s):
+                    continue
                 key = self._strings.setdefault(s.casefold(), _Key())
                 if folded or s.casefold() == s == s.upper():
                     key.folded |= bit  # no cased letter: found folded is found as written
@@ -85,9 +145,20 @@ class Screen:
                     key.raw.append((s, bit))
         return bit
 
+    def _rarest(self, mask: int) -> int:
+        best, cost = mask & -mask, float("inf")
+        for (clause, _, gate), bit in self._clauses.items():
+            if mask & bit and not gate:
+                c = sum(clause_cost(s) for s in clause)
+                if c < cost:
+                    best, cost = bit, c
+        return best
+
     def _build(self) -> None:
         strings = sorted(self._strings)
         self._keys = [self._strings[s] for s in strings]
+        self._bits = [k.folded for k in self._keys]
+        self._skip = [1 if s.startswith("\n") else 0 for s in strings]  # a line-start string: its line follows the break
         if strings:
             self._automaton = ahocorasick_rs.BytesAhoCorasick(
                 [s.encode("utf-8") for s in strings], matchkind=ahocorasick_rs.MatchKind.Standard,
@@ -99,57 +170,89 @@ class Screen:
             self._build()
         found: dict[int, int] = {}
         if not self.enabled:
-            return Plan(self, lines, found, everything=True)
+            return Plan(self, text, lines, found, everything=True)
         if self._automaton is not None:
-            # one scan of the case-folded text's UTF-8 bytes; casefold keeps every line break and
-            # makes none, so counting breaks in it gives the line of a hit
-            folded = text.casefold().encode("utf-8")
-            starts = _line_starts(folded)
-            keys = self._keys
-            for pid, start, _ in self._automaton.find_matches_as_indexes(folded, overlapping=True):
-                i = bisect_right(starts, start) - 1
-                key = keys[pid]
-                bits = key.folded
-                if key.raw:  # case-sensitive spellings: look for them as written on the line
-                    ln = lines[i]
-                    line = text[ln.start:ln.end]
-                    for spelling, bit in key.raw:
-                        if spelling in line:
-                            bits |= bit
-                if bits:
-                    found[i] = found.get(i, 0) | bits
-        return Plan(self, lines, found)
-
-
-def _line_starts(data: bytes) -> list[int]:
-    starts = [0]
-    pos = data.find(b"\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = data.find(b"\n", pos + 1)
-    return starts
+            # one scan of the case-folded text's UTF-8 bytes, after a line break standing for the
+            # text's start; casefold keeps every line break and makes none, so counting breaks in
+            # it gives the line of a hit
+            folded = b"\n" + text.casefold().encode("utf-8")
+            hits = self._automaton.find_matches_as_indexes(folded, overlapping=True)
+            if hits:
+                keys = self._keys
+                table = self._bits
+                skip = self._skip
+                i = -1
+                acc = 0  # the clauses held on line i so far (hits come line by line)
+                line, line_at = "", -1
+                nxt = 0  # where line i ends
+                for pid, start, _ in hits:
+                    start += skip[pid]
+                    if 0 <= nxt < start:
+                        if acc:
+                            found[i] = acc
+                            acc = 0
+                        while 0 <= nxt < start:
+                            i += 1
+                            nxt = folded.find(b"\n", nxt + 1)
+                    acc |= table[pid]
+                    raw = keys[pid].raw
+                    if raw:  # case-sensitive spellings: look for them as written on the line
+                        if i != line_at:
+                            ln = lines[i]
+                            line, line_at = text[ln.start:ln.end], i
+                        for spelling, bit in raw:
+                            if spelling in line:
+                                acc |= bit
+                if acc:
+                    found[i] = acc
+        return Plan(self, text, lines, found)
 
 
 class Plan:
     """One text's screen: for each unit, the content lines worth trying and the unit's rules that
     may match on each."""
 
-    def __init__(self, screen: Screen, lines: list[Line], found: dict[int, int], everything: bool = False):
+    def __init__(self, screen: Screen, text: str, lines: list[Line], found: dict[int, int],
+                 everything: bool = False):
         self.screen = screen
+        self.text = text
         self.lines = lines
         self.found = found
         self.everything = everything
         self._rank: dict[int, int] | None = None  # line index -> rank among non-blank lines
-        self.everywhere = 0
+        self._heads: dict[int, tuple[str, str]] = {}  # line index -> (head as written, folded)
+        everywhere = 0
         for bits in found.values():
-            self.everywhere |= bits
+            everywhere |= bits
+        self.everywhere = everywhere
+        self._hits: dict[int, dict[int, list[int]]] | None = None  # unit -> rule number -> lines holding its clauses
+
+    def _index(self) -> dict[int, dict[int, list[int]]]:
+        """For each unit, each rule's lines that hold all its clauses (lines in text order)."""
+        out: dict[int, dict[int, list[int]]] = {}
+        trigger = self.screen._trigger
+        for index, bits in self.found.items():
+            rest = bits
+            while rest:
+                low = rest & -rest
+                rest ^= low
+                for unit_id, i, mask in trigger.get(low, ()):
+                    if bits & mask == mask:
+                        out.setdefault(unit_id, {}).setdefault(i, []).append(index)
+        self._hits = out
+        return out
+
+    def lined(self, unit_id: int) -> bool:
+        """Whether a scanned unit may be scanned line by line, on its `candidates` among all lines
+        (every match of its rules lies on one line and holds their clauses and gates there)."""
+        return not self.everything and self.screen.units[unit_id].lined
 
     def may_match(self, unit_id: int) -> bool:
         """Whether the unit could match anywhere in the text (for units that scan the whole text)."""
         if self.everything:
             return True
         everywhere = self.everywhere
-        return any(mask is None or everywhere & mask == mask for mask, *_ in self.screen.units[unit_id].rules)
+        return any(r.mask is None or everywhere & r.mask == r.mask for r in self.screen.units[unit_id].rules)
 
     def candidates(self, unit_id: int, content: list[Line]) -> list[tuple[Line, int]]:
         """(line, may) for the lines of `content` (the text's non-blank lines, in order) worth
@@ -161,45 +264,100 @@ class Plan:
         if self.everything:
             every = (1 << len(unit.rules)) - 1
             return [(ln, every) for ln in content]
+        hits = self._hits if self._hits is not None else self._index()
+        by_rule = hits.get(unit_id)
+        if by_rule is None and unit.masks is not None:
+            return []  # every rule needs clauses no line holds
         spans = unit.kind == SPAN  # only span units try their rules one by one and need `may`
         may: dict[int, int] = {}
         keep: set[int] = set()
-        everywhere = self.everywhere
         lines = self.lines
-        for i, (mask, where, window, limit) in enumerate(unit.rules):
-            if mask is None:  # no literal: it may match anywhere, and is kept where it is allowed
+        for i, rule in enumerate(unit.rules):
+            mask = rule.mask
+            if not mask:  # no clause (or only gates): it may match on any line
                 if spans:
                     for ln in content:
                         may[ln.index] = may.get(ln.index, 0) | 1 << i
+                where, window = rule.where, rule.window
                 if where == "any":
                     scope = content
                 elif window <= 0:
                     continue
                 else:
                     scope = content[:window] if where == "head" else content[-window:]
-                keep.update(ln.index for ln in scope if ln.end - ln.start <= limit)
-                continue
-            if everywhere & mask != mask:
-                continue
-            hit = [index for index, bits in self.found.items() if bits & mask == mask]
-            if spans:
-                for index in hit:
-                    may[index] = may.get(index, 0) | 1 << i
-            if where == "any":
-                keep.update(index for index in hit if lines[index].end - lines[index].start <= limit)
-            elif window > 0:
-                rank = self._ranks(content)
-                last = len(content) - 1
-                for index in hit:
-                    r = rank.get(index)
-                    if r is not None and lines[index].end - lines[index].start <= limit and (
-                            r < window if where == "head" else last - r < window):
-                        keep.add(index)
+                limit = rule.limit
+                hit = [ln.index for ln in scope if ln.end - ln.start <= limit]
+            else:
+                hit = by_rule.get(i) if by_rule is not None else None
+                if not hit:
+                    continue
+                if spans:
+                    for index in hit:
+                        may[index] = may.get(index, 0) | 1 << i
+                limit = rule.limit
+                if rule.where == "any":
+                    if limit < _UNBOUNDED:
+                        hit = [index for index in hit if lines[index].end - lines[index].start <= limit]
+                elif rule.window > 0:
+                    rank = self._ranks(content)
+                    last = len(content) - 1
+                    window = rule.window
+                    head = rule.where == "head"
+                    hit = [index for index in hit if index in rank and lines[index].end - lines[index].start <= limit
+                           and (rank[index] < window if head else last - rank[index] < window)]
+                else:
+                    continue
+            if hit and rule.lead is not None:
+                hit = self._leading(hit, rule)
+            if hit and rule.gates:
+                hit = self._gated(hit, rule)
+            keep.update(hit)
         if not keep:
             return []
         if spans:
             return [(ln, may[ln.index]) for ln in content if ln.index in keep]
         return [(ln, 0) for ln in content if ln.index in keep]
+
+    def _gated(self, indexes: list[int], rule: _Rule) -> list[int]:
+        """The lines that meet every gate of the rule: a hit of a gate's strong strings, or one of
+        its weak strings on the line (as written: a folded gate's weak strings have no case)."""
+        found = self.found
+        weak = self.screen._weak
+        lines = self.lines
+        text = self.text
+        out = []
+        for index in indexes:
+            bits = found.get(index, 0)
+            line = None
+            for gate in rule.gates:
+                if bits & gate:
+                    continue
+                if line is None:
+                    ln = lines[index]
+                    line = text[ln.start:ln.end]
+                if not any(s in line for s in weak[gate]):
+                    break
+            else:
+                out.append(index)
+        return out
+
+    def _leading(self, indexes: list[int], rule: _Rule) -> list[int]:
+        """The lines whose content (after leading space) starts with one of the rule's strings."""
+        lead = rule.lead
+        assert lead is not None
+        heads = self._heads
+        text = self.text
+        size = 2 * self.screen._lead_chars + 8
+        out = []
+        for index in indexes:
+            pair = heads.get(index)
+            if pair is None:
+                ln = self.lines[index]
+                raw = text[ln.start:ln.end].lstrip(LEAD_SPACE)[:size]
+                pair = heads[index] = (raw, raw.lower() if raw.isascii() else raw.casefold())
+            if pair[1 if rule.folded else 0].startswith(lead):
+                out.append(index)
+        return out
 
     def _ranks(self, content: list[Line]) -> dict[int, int]:
         if self._rank is None:
