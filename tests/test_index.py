@@ -203,3 +203,26 @@ def test_an_unrelated_sqlite_file_is_left_alone(tmp_path):
         open_index(path, index_settings(near))
     with sqlite3.connect(path) as conn:
         assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["notes"]
+
+
+def test_bucket_lookups_equal_a_plain_scan_of_what_was_added(tmp_path) -> None:
+    """Band keys drawn from a tiny range so buckets are shared often: every row gets exactly the
+    indexed documents with which it shares a key, ascending, each once (also across two batches)."""
+    near, _ = cfgs()
+    bands, rows = lsh_shape(near)
+    rng = np.random.default_rng(5)
+    added = rng.integers(0, 40, size=(60, bands), dtype=np.uint64)
+    added[:, 0] |= np.uint64(1 << 63)  # keys with the top bit set (negative in SQLite) too
+    sig = np.zeros(near.num_perm, dtype=np.uint64)
+    with open_index(tmp_path / "i.sqlite", index_settings(near)) as index:
+        assert index.is_empty()
+        index.add_batch((f"a{i}", i, sig, added[i], 10) for i in range(30))
+        index.add_batch((f"a{i}", i, sig, added[i], 10) for i in range(30, 60))
+        assert not index.is_empty() and len(index) == 60
+        queries = rng.integers(0, 60, size=(25, bands), dtype=np.uint64)
+        queries[:, 0] |= np.uint64(1 << 63)
+        queries[3] = np.uint64(10**6)  # shares nothing
+        got = index.query(queries)
+        numbers = {doc.doc_id: n for n, doc in index.documents(range(1, 61)).items()}
+    want = [sorted(numbers[f"a{i}"] for i in range(60) if set(added[i].tolist()) & set(q.tolist())) for q in queries]
+    assert got == want and got[3] == [] and any(len(g) > 3 for g in got)

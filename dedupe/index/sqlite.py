@@ -21,6 +21,7 @@ from dedupe.near.settings import mismatch_advice
 
 FORMAT = "dedupe-index-2"  # 2: distinct shingle counts, for containment
 _CHUNK = 500  # SQL parameters per lookup statement
+_DOC_BITS = 40  # a (row, document number) pair packed in one int64 while joining lookups
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,6 +42,12 @@ CREATE TABLE IF NOT EXISTS buckets (key INTEGER NOT NULL, doc INTEGER NOT NULL, 
 def _signed(values: np.ndarray) -> list[int]:
     """uint64 keys as SQLite's signed 64-bit integers (same bits)."""
     return np.ascontiguousarray(values, dtype=np.uint64).view(np.int64).tolist()
+
+
+def _ranges(counts: np.ndarray) -> np.ndarray:
+    """0..c-1 for each c in counts, concatenated."""
+    ends = np.cumsum(counts)
+    return np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - counts, counts)
 
 
 @dataclass
@@ -166,18 +173,32 @@ class SQLiteIndex:
 
     def query(self, keys: np.ndarray) -> list[list[int]]:
         """For each row of band keys (n × bands), the indexed documents sharing a bucket (ascending)."""
-        where: dict[int, list[int]] = {}
-        for row, key in zip(np.repeat(np.arange(keys.shape[0]), keys.shape[1]).tolist(), _signed(keys.reshape(-1))):
-            where.setdefault(key, []).append(row)
-        found: list[set[int]] = [set() for _ in range(keys.shape[0])]
-        unique = sorted(where)
-        for lo in range(0, len(unique), _CHUNK):
-            chunk = unique[lo : lo + _CHUNK]
+        rows = keys.shape[0]
+        flat = np.ascontiguousarray(keys, dtype=np.uint64).reshape(-1).view(np.int64)
+        unique, where = np.unique(flat, return_inverse=True)
+        hits: list[tuple[int, int]] = []
+        listed = unique.tolist()
+        for lo in range(0, len(listed), _CHUNK):
+            chunk = listed[lo : lo + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for key, doc in self.conn.execute(f"SELECT key, doc FROM buckets WHERE key IN ({marks})", chunk):
-                for row in where[key]:
-                    found[row].add(doc)
-        return [sorted(s) for s in found]
+            hits.extend(self.conn.execute(f"SELECT key, doc FROM buckets WHERE key IN ({marks})", chunk).fetchall())
+        found: list[list[int]] = [[] for _ in range(rows)]
+        if not hits:
+            return found
+        hit = np.array(hits, dtype=np.int64)
+        # (row, doc) for every row holding a key that hit: join the hits to the rows by key position
+        hit_pos = np.searchsorted(unique, hit[:, 0])
+        order = np.argsort(where, kind="stable")  # row-key slots grouped by key position
+        starts = np.searchsorted(where[order], np.arange(len(unique)))
+        counts = np.bincount(where, minlength=len(unique))
+        per_hit = counts[hit_pos]
+        slots = order[np.repeat(starts[hit_pos], per_hit) + _ranges(per_hit)]
+        pairs = np.unique((slots // keys.shape[1]) << _DOC_BITS | np.repeat(hit[:, 1], per_hit))  # row, then doc
+        bounds = np.searchsorted(pairs >> _DOC_BITS, np.arange(rows + 1))
+        docs = (pairs & ((1 << _DOC_BITS) - 1)).tolist()
+        for row in np.flatnonzero(np.diff(bounds)).tolist():
+            found[row] = docs[bounds[row]:bounds[row + 1]]
+        return found
 
     def documents(self, ns: Iterable[int]) -> dict[int, IndexedDoc]:
         """Indexed documents by their index number."""
@@ -201,28 +222,33 @@ class SQLiteIndex:
         The iterable is consumed inside the transaction: if it raises, or the process dies,
         nothing of this batch is stored.
         """
-        count = 0
-        buckets: list[tuple[int, int]] = []
         with self._transaction():
             cur = self.conn.execute(
                 "INSERT INTO batches (added, documents) VALUES (?, 0)",
                 (datetime.now(timezone.utc).isoformat(timespec="seconds"),),
             )
             batch = cur.lastrowid
+            first = self.conn.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM docs").fetchone()[0]
+            rows, bucket_keys = [], []
             for doc_id, exact_key, signature, keys, *rest in items:
                 shingles = int(rest[0]) if rest else 0
                 sig = np.ascontiguousarray(signature, dtype=self.dtype)
                 if sig.shape != (self.num_perm,):
                     raise ValueError(f"signature of {doc_id!r} has shape {sig.shape}, index expects ({self.num_perm},)")
-                cur = self.conn.execute(
-                    "INSERT INTO docs (doc_id, exact_key, signature, shingles, batch) VALUES (?, ?, ?, ?, ?)",
-                    (doc_id, _signed(np.array([exact_key], dtype=np.uint64))[0], sig.tobytes(), shingles, batch),
-                )
-                n = cur.lastrowid
-                buckets.extend((k, n) for k in _signed(keys))
-                count += 1
-            buckets.sort()  # in key order: B-tree inserts touch neighbouring pages, much faster at scale
-            self.conn.executemany("INSERT OR IGNORE INTO buckets VALUES (?, ?)", buckets)
+                rows.append((first + len(rows), doc_id, exact_key, sig.tobytes(), shingles, batch))
+                bucket_keys.append(np.ascontiguousarray(keys, dtype=np.uint64))
+            count = len(rows)
+            if count:
+                exact = _signed(np.array([r[2] for r in rows], dtype=np.uint64))
+                self.conn.executemany(
+                    "INSERT INTO docs (n, doc_id, exact_key, signature, shingles, batch) VALUES (?, ?, ?, ?, ?, ?)",
+                    ((n, doc_id, key, sig, shingles, b) for (n, doc_id, _, sig, shingles, b), key in zip(rows, exact)))
+                sizes = np.fromiter(map(len, bucket_keys), dtype=np.int64, count=count)
+                key_col = np.concatenate(bucket_keys).view(np.int64)
+                doc_col = np.repeat(np.arange(first, first + count, dtype=np.int64), sizes)
+                order = np.lexsort((doc_col, key_col))  # in key order: B-tree inserts touch neighbouring pages
+                self.conn.executemany("INSERT OR IGNORE INTO buckets VALUES (?, ?)",
+                                      zip(key_col[order].tolist(), doc_col[order].tolist()))
             self.conn.execute("UPDATE batches SET documents = ? WHERE n = ?", (count, batch))
         return count
 
