@@ -199,3 +199,16 @@ def _split_lines_reference(text: str) -> list[tuple[int, int, int, int, bool]]:
                                          "\x1c", "\u2028", "."]), max_size=24))
 def test_split_lines_matches_its_reference(text: str) -> None:
     assert [tuple(ln) for ln in split_lines(text)] == _split_lines_reference(text)
+
+
+def test_a_repeated_title_with_long_punctuation_is_still_found() -> None:
+    """The title rule looks at a long line's start before normalising all of it; a line equal
+    to the title once normalised is removed however long its punctuation runs."""
+    title = "Breaking: storm hits the coast"
+    body = "The storm reached the coast on Monday night, officials said in a statement to reporters."
+    same = "BREAKING —   Storm hits the coast" + "!" * 200
+    for text, removed in ((f"{title}\n{same}\n{body}", True), (f"{title}\n{same[:-200]} again{'!' * 200}\n{body}", False),
+                          (f"{title}\n{'.' * 100}Breaking storm hits the coast\n{body}", True)):
+        result = strip_text(text, "en", SCREENED)
+        assert (any(r.rule == "title-repeat.repeated-title" for r in result.removed)) is removed, text[:80]
+        assert result.text.startswith(title)

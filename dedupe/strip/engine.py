@@ -112,7 +112,7 @@ class _Run:
         for rule in self.rules.title_rules:
             if not rule.applies_to(self.lang):
                 continue
-            content = [ln for ln in self.lines if not ln.blank]
+            content = self.content
             if len(content) < 2:
                 return
             first = content[0]
@@ -123,7 +123,14 @@ class _Run:
             if not key:
                 return
             found = False
+            reach = len(title) + 16
             for ln in content[1:1 + rule.window]:
+                if ln.end - ln.start > reach:
+                    # a long line: its start, normalised, must begin the key (normalising is done
+                    # character by character, so that is true of any start of an equal line)
+                    head = _TITLE_KEY.sub(" ", self.text[ln.start:ln.start + reach]).strip().casefold()
+                    if not key.startswith(head):
+                        break
                 other = _TITLE_KEY.sub(" ", self.text[ln.start:ln.end]).strip().casefold()
                 if other != key:
                     break
@@ -134,7 +141,7 @@ class _Run:
 
     def line_rules(self) -> None:
         for group in self.rules.line_groups:
-            if not lang_matches(group.languages, self.lang):
+            if not self.plan.live(group.unit) or not lang_matches(group.languages, self.lang):
                 continue
             for ln, _ in self.plan.candidates(group.unit, self.content):
                 if ln.index in self.marks:
@@ -151,7 +158,7 @@ class _Run:
 
     def block_rules(self) -> None:
         for group in self.rules.block_groups:
-            if not lang_matches(group.languages, self.lang):
+            if not self.plan.live(group.unit) or not lang_matches(group.languages, self.lang):
                 continue
             for ln, _ in self.plan.candidates(group.unit, self.content):
                 m = group.regex.match(self.text, ln.start)
@@ -174,7 +181,7 @@ class _Run:
     def run_rules(self) -> None:
         for run in self.rules.runs:
             rule = run.rule
-            if not rule.applies_to(self.lang):
+            if not self.plan.live(run.unit) or not rule.applies_to(self.lang):
                 continue
             anchors = {ln.index for ln, _ in self.plan.candidates(run.unit, self.content)
                        if run.anchor.match(self.text, ln.start)}
@@ -250,9 +257,13 @@ class _Run:
             if not lang_matches(group.languages, self.lang):
                 continue
             if group.anchored:
+                if not self.plan.live(group.unit):
+                    continue
                 hits = (group.match_parts(self.text, ln.start, may)
                         for ln, may in self.plan.candidates(group.unit, self.content) if ln.index not in self.marks)
             elif self.plan.lined(group.unit):  # only the lines that hold a rule's clauses, each once
+                if not self.plan.live(group.unit):
+                    continue
                 hits = ((m, group.rule_of(m)) for ln, _ in self.plan.candidates(group.unit, self.lines)
                         for m in group.regex.finditer(self.text, ln.start, ln.stop))
             elif self.plan.may_match(group.unit):

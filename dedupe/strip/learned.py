@@ -15,13 +15,15 @@ article is decided on what remains once the lines that recur across the source's
 aside, so a long notice shared by every page of a site does not make its pages one article.
 
 Each document's lines are split, normalised and hashed once per batch (`learn`), and `apply`
-reuses that work for the documents it was learned from.
+reuses that work for the documents it was learned from (splitting a text into `Line`s only when
+it has chrome to remove). Counting is per set of lines (one per source and article group) with
+Counter updates, not line by line.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -30,7 +32,7 @@ import xxhash
 
 from dedupe.config import LearnedChromeConfig
 from dedupe.document import Document
-from dedupe.strip.layout import Line, Mark, cleaned_text, plan_removals, split_lines
+from dedupe.strip.layout import _BLANK, Line, Mark, cleaned_text, plan_removals, split_lines
 from dedupe.strip.offsets import remap_removals
 
 RULE = "learned_chrome"
@@ -81,31 +83,58 @@ class _Page:
     """One document's non-blank lines as learned chrome sees them, computed once per batch."""
 
     text: str
-    lines: list[Line]  # every line (split_lines)
-    rows: list[int]  # indexes of the non-blank lines
+    rows: list[int]  # indexes of the non-blank lines (as split_lines numbers them)
     keys: list[str]  # their keys: normalised (line_key) up to max_words words, else (or if empty) verbatim
     hashes: list[int]
     words: list[int]  # words as written
+    _lines: list[Line] | None = None
+
+    @property
+    def lines(self) -> list[Line]:
+        """Every line (split_lines), split only for a page that has chrome to remove."""
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
 
 
 def _page(text: str, max_words: int) -> _Page:
     """A text's lines, keys and hashes. A line of more than `max_words` words can only be
     learned verbatim (a notice) or identify an article, so its key is the line as written with
     its spaces collapsed; shorter lines are normalised."""
-    lines = split_lines(text)
+    parts = text.split("\n")  # the lines of split_lines, each with its "\r" (space to every test here)
     rows: list[int] = []
     keys: list[str] = []
     words: list[int] = []
-    for ln in lines:
-        if ln.blank:
+    blank = _BLANK.fullmatch
+    table = _fold_table()
+    for index, raw in enumerate(parts):
+        if not raw or (not raw[0].isalnum() and blank(raw) is not None):
             continue
-        raw = text[ln.start:ln.end]
-        parts = raw.split()
-        rows.append(ln.index)
-        words.append(len(parts))
-        key = " ".join(parts) if len(parts) > max_words else line_key(raw)
-        keys.append(key or " ".join(parts))  # a line of punctuation only ("|", "×") is kept as written
-    return _Page(text, lines, rows, keys, [_hash(k) for k in keys], words)
+        rows.append(index)
+        if raw.isprintable() and raw[0] != " " and raw[-1] != " " and "  " not in raw:
+            # no space but single " " between words (the only printable space): split and
+            # joined again, the line is itself, and its words are its spaces plus one
+            count = raw.count(" ") + 1
+            words.append(count)
+            if count > max_words:
+                keys.append(raw)
+                continue
+            split = None
+        else:
+            split = raw.split()
+            count = len(split)
+            words.append(count)
+            if count > max_words:
+                keys.append(" ".join(split))
+                continue
+        # line_key(raw), inline: the common case of many short lines a batch
+        if raw.isascii():
+            key = " ".join(raw.lower().translate(_ASCII_TABLE).split())
+        else:
+            key = " ".join(unicodedata.normalize("NFKC", raw).casefold().translate(table).split())
+        keys.append(key or (raw if split is None else " ".join(split)))  # punctuation only ("|", "×"): as written
+    digest = xxhash.xxh3_64_intdigest
+    return _Page(text, rows, keys, [digest(k.encode("utf-8")) for k in keys], words)
 
 
 class Chrome(frozenset):
@@ -114,6 +143,18 @@ class Chrome(frozenset):
 
     pages: dict[int, _Page]
     hashes: frozenset[int]
+
+
+def _across(counts: Counter[int], by_source: Iterable[Iterable[int]], least: int, sources: int) -> set[int]:
+    """The lines counted `least` times or more that are on `sources` sources or more (each of
+    `by_source` holds one source's lines once; a document without a source counts as one)."""
+    many = {h for h, n in counts.items() if n >= least}
+    if not many:
+        return many
+    on: Counter[int] = Counter()
+    for lines in by_source:
+        on.update(many.intersection(lines))
+    return {h for h in many if on[h] >= sources}
 
 
 class _UnionFind:
@@ -166,20 +207,22 @@ class LearnedChrome:
     def _recurring(self, batch: list[Document], pages: list[_Page]) -> set[int]:
         """Lines on enough documents (not yet articles) to be chrome: per source, or across
         sources. These are set aside before deciding which pages are one article."""
-        per_source: dict[tuple[str, int], int] = defaultdict(int)
-        across: dict[int, set[int]] = defaultdict(set)
-        sources: dict[int, set[str]] = defaultdict(set)
-        for i, (doc, page) in enumerate(zip(batch, pages)):
+        per_source: dict[str, Counter[int]] = {}  # source ("" for none) -> documents per line
+        total: Counter[int] = Counter()
+        for doc, page in zip(batch, pages):
             src = _source_of(doc) or ""
-            for h in set(page.hashes):
-                if src:
-                    per_source[(src, h)] += 1
-                across[h].add(i)
-                sources[h].add(src)
+            seen = set(page.hashes)
+            total.update(seen)
+            counts = per_source.get(src)
+            if counts is None:
+                counts = per_source[src] = Counter()
+            counts.update(seen)
         least = min(self.cfg.min_articles_per_source, self.cfg.min_articles_long or self.cfg.min_articles_per_source)
-        out = {h for (_, h), n in per_source.items() if n >= least}
-        out |= {h for h, d in across.items()
-                if len(d) >= self.cfg.min_articles_across and len(sources[h]) >= self.cfg.min_sources_across}
+        out: set[int] = set()
+        for src, counts in per_source.items():
+            if src:
+                out.update(h for h, n in counts.items() if n >= least)
+        out |= _across(total, per_source.values(), self.cfg.min_articles_across, self.cfg.min_sources_across)
         return out
 
     def _body(self, page: _Page, recurring: set[int]) -> tuple[set[int], set[int]]:
@@ -248,31 +291,71 @@ class LearnedChrome:
         pages = self._pages(batch)
         groups = self.article_groups(batch, pages)
         cfg = self.cfg
-        per_source: dict[tuple[str, int], set[int]] = defaultdict(set)
-        long_per_source: dict[tuple[str, int], set[int]] = defaultdict(set)
-        across: dict[int, set[int]] = defaultdict(set)
-        sources: dict[int, set[str]] = defaultdict(set)
-        key_of: dict[int, str] = {}
+        # the lines of each (source, article group): a line counts once per distinct article
+        short_of: dict[tuple[str, int], set[int]] = {}
+        long_of: dict[tuple[str, int], set[int]] = {}
+        short_in_source: dict[str, set[int]] = {}  # which sources ("" for none) a short line is on
+        long_too = bool(cfg.min_articles_long)
         for doc, page, group in zip(batch, pages, groups):
             if doc.error is not None:
                 continue
-            src = _source_of(doc)
-            for h, key, words in zip(page.hashes, page.keys, page.words):
-                if len(key) < cfg.min_line_chars:
-                    continue
-                key_of[h] = key
-                if words > cfg.max_words:
-                    if src and cfg.min_articles_long:
-                        long_per_source[(src, h)].add(group)
-                    continue
-                across[h].add(group)
-                sources[h].add(src or "")
-                if src:
-                    per_source[(src, h)].add(group)
-        chrome = {h for (_, h), g in per_source.items() if len(g) >= cfg.min_articles_per_source}
-        chrome |= {h for (_, h), g in long_per_source.items() if len(g) >= cfg.min_articles_long}
-        chrome |= {h for h, g in across.items()
-                   if len(g) >= cfg.min_articles_across and len(sources[h]) >= cfg.min_sources_across}
+            src = _source_of(doc) or ""
+            most = cfg.max_words
+            if cfg.min_line_chars <= 0:  # every line counts
+                short = [h for h, words in zip(page.hashes, page.words) if words <= most]
+                long_ = [h for h, words in zip(page.hashes, page.words) if words > most]
+            else:
+                least = cfg.min_line_chars
+                short = [h for h, key, words in zip(page.hashes, page.keys, page.words)
+                         if words <= most and len(key) >= least]
+                long_ = [h for h, key, words in zip(page.hashes, page.keys, page.words)
+                         if words > most and len(key) >= least]
+            if short:
+                at = short_of.get((src, group))
+                if at is None:
+                    short_of[(src, group)] = set(short)
+                else:
+                    at.update(short)
+                into = short_in_source.get(src)
+                if into is None:
+                    short_in_source[src] = set(short)
+                else:
+                    into.update(short)
+            if long_ and src and long_too:
+                at = long_of.get((src, group))
+                if at is None:
+                    long_of[(src, group)] = set(long_)
+                else:
+                    at.update(long_)
+        per_source: dict[str, Counter[int]] = {}  # source -> distinct articles per short line
+        long_per_source: dict[str, Counter[int]] = {}
+        groups_of: dict[int, set[int]] = {}  # article group -> its short lines, over every source
+        for (src, group), hashes in short_of.items():
+            if src:
+                per_source.setdefault(src, Counter()).update(hashes)
+            into = groups_of.get(group)
+            if into is None:
+                groups_of[group] = set(hashes)
+            else:
+                into.update(hashes)
+        for (src, _group), hashes in long_of.items():
+            long_per_source.setdefault(src, Counter()).update(hashes)
+        across: Counter[int] = Counter()
+        for hashes in groups_of.values():
+            across.update(hashes)
+        chrome: set[int] = set()
+        for counts in per_source.values():
+            chrome.update(h for h, n in counts.items() if n >= cfg.min_articles_per_source)
+        for counts in long_per_source.values():
+            chrome.update(h for h, n in counts.items() if n >= cfg.min_articles_long)
+        chrome |= _across(across, short_in_source.values(), cfg.min_articles_across, cfg.min_sources_across)
+        key_of: dict[int, str] = {}
+        if chrome:
+            for doc, page in zip(batch, pages):
+                if doc.error is None:
+                    for h, key in zip(page.hashes, page.keys):
+                        if h in chrome:
+                            key_of[h] = key
         out = Chrome(key_of[h] for h in chrome)
         out.hashes = frozenset(chrome)
         out.pages = {id(doc): page for doc, page in zip(batch, pages)}

@@ -242,6 +242,14 @@ class Plan:
         self._hits = out
         return out
 
+    def live(self, unit_id: int) -> bool:
+        """False when the unit has no candidate line for sure (every rule needs clauses no line
+        holds): a quick test before `candidates`."""
+        if self.everything or self.screen.units[unit_id].masks is None:
+            return True
+        hits = self._hits if self._hits is not None else self._index()
+        return unit_id in hits
+
     def lined(self, unit_id: int) -> bool:
         """Whether a scanned unit may be scanned line by line, on its `candidates` among all lines
         (every match of its rules lies on one line and holds their clauses and gates there)."""
