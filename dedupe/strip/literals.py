@@ -372,7 +372,7 @@ def _cost(clause: Clause) -> float:
     return sum(_string_cost(s) for s in clause)
 
 
-_MAX_GATES = 2  # the fewest-weak-string gates kept besides the selective clauses
+_MAX_GATES = 4  # the fewest-weak-string gates kept besides the selective clauses
 
 
 def _best(clauses: list[Clause]) -> Req:

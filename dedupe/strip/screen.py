@@ -79,6 +79,7 @@ class Screen:
         self._clauses: dict[tuple[frozenset[str], bool, bool], int] = {}  # (clause, folded, gate) -> bit
         self._strings: dict[str, _Key] = {}
         self._weak: dict[int, tuple[str, ...]] = {}  # a gate clause's bit -> its weak strings
+        self._weak_leads: dict[int, tuple[tuple[str, bytes], ...]] = {}  # ... with their first byte (b"" for ASCII)
         self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         self._keys: list[_Key] = []
         self._bits: list[int] = []  # per automaton string: the clauses it satisfies, found folded
@@ -86,6 +87,7 @@ class Screen:
         # one bit of each rule's clause mask -> (unit, rule number, mask): from a line's hits to the
         # rules whose clauses it may hold, without looking at every rule of every unit
         self._trigger: dict[int, list[tuple[int, int, int]]] = {}
+        self._triggers = 0  # every trigger bit
 
     def add_unit(self, kind: str, rules: Sequence[tuple[str, bool, str, int, int]]) -> int:
         """Register a unit of (pattern, ignore_case, where, window, max_chars) rules; its id."""
@@ -121,7 +123,9 @@ class Screen:
             unit.masks = tuple(r.mask for r in unit.rules if r.mask)
         for i, r in enumerate(unit.rules):
             if r.mask:  # triggered by its rarest clause (the fewest, longest strings)
-                self._trigger.setdefault(self._rarest(r.mask), []).append((len(self.units), i, r.mask))
+                bit = self._rarest(r.mask)
+                self._trigger.setdefault(bit, []).append((len(self.units), i, r.mask))
+                self._triggers |= bit
         self.units.append(unit)
         self._automaton = None
         return len(self.units) - 1
@@ -134,7 +138,12 @@ class Screen:
             bit = 1 << len(self._clauses)
             self._clauses[(clause, folded, gate)] = bit
             if gate:  # weak strings are looked for on a line the other clauses leave, not hit by hit
-                self._weak[bit] = tuple(sorted(s for s in clause if Literals.weak(s)))
+                weak = sorted(s for s in clause if Literals.weak(s))
+                self._weak[bit] = tuple(weak)
+                # the first UTF-8 byte of each weak string beyond ASCII: when the text has none of it
+                # (an English text and one Arabic letter), the string is on no line
+                self._weak_leads[bit] = tuple((s, s.casefold().encode("utf-8")[:1] if not s.isascii() else b"")
+                                              for s in weak)
             for s in clause:
                 if gate and Literals.weak(s):
                     continue
@@ -171,6 +180,7 @@ class Screen:
         found: dict[int, int] = {}
         if not self.enabled:
             return Plan(self, text, lines, found, everything=True)
+        folded = b""
         if self._automaton is not None:
             # one scan of the case-folded text's UTF-8 bytes, after a line break standing for the
             # text's start; casefold keeps every line break and makes none, so counting breaks in
@@ -205,7 +215,7 @@ class Screen:
                                 acc |= bit
                 if acc:
                     found[i] = acc
-        return Plan(self, text, lines, found)
+        return Plan(self, text, lines, found, folded=folded)
 
 
 class Plan:
@@ -213,7 +223,7 @@ class Plan:
     may match on each."""
 
     def __init__(self, screen: Screen, text: str, lines: list[Line], found: dict[int, int],
-                 everything: bool = False):
+                 everything: bool = False, folded: bytes = b""):
         self.screen = screen
         self.text = text
         self.lines = lines
@@ -226,13 +236,17 @@ class Plan:
             everywhere |= bits
         self.everywhere = everywhere
         self._hits: dict[int, dict[int, list[int]]] | None = None  # unit -> rule number -> lines holding its clauses
+        self._met: dict[tuple[int, int], bool] = {}  # (line, gate) -> a weak string of the gate is on the line
+        self.folded = folded  # the case-folded text as the automaton scanned it (UTF-8)
+        self._weak: dict[int, tuple[str, ...]] = {}  # gate -> its weak strings that may be in this text
 
     def _index(self) -> dict[int, dict[int, list[int]]]:
         """For each unit, each rule's lines that hold all its clauses (lines in text order)."""
         out: dict[int, dict[int, list[int]]] = {}
         trigger = self.screen._trigger
+        triggers = self.screen._triggers
         for index, bits in self.found.items():
-            rest = bits
+            rest = bits & triggers
             while rest:
                 low = rest & -rest
                 rest ^= low
@@ -330,24 +344,36 @@ class Plan:
         """The lines that meet every gate of the rule: a hit of a gate's strong strings, or one of
         its weak strings on the line (as written: a folded gate's weak strings have no case)."""
         found = self.found
-        weak = self.screen._weak
-        lines = self.lines
-        text = self.text
+        met = self._met
         out = []
         for index in indexes:
             bits = found.get(index, 0)
-            line = None
             for gate in rule.gates:
                 if bits & gate:
                     continue
-                if line is None:
-                    ln = lines[index]
-                    line = text[ln.start:ln.end]
-                if not any(s in line for s in weak[gate]):
+                ok = met.get((index, gate))
+                if ok is None:  # the rules of a group often share their gates: once per line
+                    weak = self._weak.get(gate)
+                    if weak is None:
+                        weak = self._weak[gate] = self._present(gate)
+                    if weak:
+                        ln = self.lines[index]
+                        line = self.text[ln.start:ln.end]
+                        ok = any(s in line for s in weak)
+                    else:
+                        ok = False
+                    met[(index, gate)] = ok
+                if not ok:
                     break
             else:
                 out.append(index)
         return out
+
+    def _present(self, gate: int) -> tuple[str, ...]:
+        """The gate's weak strings that may be in the text: ASCII ones, and those whose first byte
+        the (case-folded, UTF-8) text holds."""
+        folded = self.folded
+        return tuple(s for s, lead in self.screen._weak_leads[gate] if not lead or not folded or lead in folded)
 
     def _leading(self, indexes: list[int], rule: _Rule) -> list[int]:
         """The lines whose content (after leading space) starts with one of the rule's strings."""
