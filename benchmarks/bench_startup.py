@@ -5,7 +5,9 @@
 Each command runs as a fresh process `--runs` times; the median and the fastest are printed
 (the fastest is the least disturbed by other work on the machine). `--tree PATH` runs the
 package found at PATH instead (e.g. an older checkout unpacked with `git archive`); given twice,
-the two trees' runs interleave, so a before and after are measured under the same load. Then `python -X importtime` of the filter run is summed
+the two trees' runs interleave, so a before and after are measured under the same load. The filter
+also runs with a new, empty rule-pattern cache folder each time (`DEDUPE_CACHE_DIR`,
+dedupe.strip.cache), as the first run after installing does. Then `python -X importtime` of the filter run is summed
 per top-level package (its own time, not counting what it imports), largest first.
 """
 
@@ -23,6 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+COLD = "  ... with an empty rule-pattern cache"
 ONE_DOC = {"id": "one", "url": "https://example.com/a", "text": "A single short news story, told in a few words. " * 8}
 
 
@@ -78,6 +81,7 @@ def main() -> None:
             "python -c 'import dedupe'": [py, "-c", "import dedupe"],
             "dedupe --help": [py, "-m", "dedupe", "--help"],
             "dedupe filter, 1 doc, --no-classify": [py, "-m", "dedupe", "filter", str(doc), *out, "--no-classify"],
+            COLD: [py, "-m", "dedupe", "filter", str(doc), *out, "--no-classify"],
             "dedupe filter, 1 doc, defaults": [py, "-m", "dedupe", "filter", str(doc), *out],
         }
         print(f"runs: {args.runs}   python: {sys.version.split()[0]}   cores: {os.cpu_count()}   "
@@ -86,7 +90,10 @@ def main() -> None:
         for _ in range(args.runs):
             for t, tree in enumerate(trees):
                 for name, cmd in cases.items():
-                    times[(t, name)].extend(wall(cmd, 1, _env(tree))[1:])
+                    env = _env(tree)
+                    if name == COLD:  # a fresh, empty cache folder: every rule pattern checked and read again
+                        env["DEDUPE_CACHE_DIR"] = tempfile.mkdtemp(prefix="cold-cache-", dir=tmp)
+                    times[(t, name)].extend(wall(cmd, 1, env)[1:])
         for t, tree in enumerate(trees):
             print(f"\ntree: {tree or REPO}")
             print(f"{'command':<40} {'median s':>9} {'fastest s':>10}")
