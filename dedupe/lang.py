@@ -10,8 +10,9 @@ two slower models, letter counts decide the obvious cases (a text in the Arabic 
 Arabic); CLD2 answers faster than the letters can be counted, so it reads every sample.
 Codes are ISO 639-1 where one exists ("ar", "en", "fa", "he", "zh"), "und" for no language.
 
-The language-mixing values (`line_language_mix`, `text_language_mix`) are classifier features, so
-they always use FEATURE_ENGINE, the engine the default classifier was trained with.
+The language-mixing values (`language_mix`: by lines and over the text of a bounded sample) are
+classifier features, so they always use FEATURE_ENGINE, the engine the
+default classifier was trained with.
 """
 
 from __future__ import annotations
@@ -76,11 +77,15 @@ _MAX_NON_ARABIC_LETTERS = 0.02
 _SURROGATE = regex.compile(r"\p{Cs}")
 
 
+_CODE_PARTS = regex.compile(r"[_\-]")
+
+
+@lru_cache(maxsize=4096)  # few distinct codes, asked once per line or document
 def normalize_lang(code: str | None) -> str | None:
     """`ara_Arab`, `ar-EG`, `AR`, `arz` -> `ar`; `zh-cn` -> `zh`; None, "und" and "unknown" -> None."""
     if not code:
         return None
-    base = regex.split(r"[_\-]", code.strip().lower(), maxsplit=1)[0]
+    base = _CODE_PARTS.split(code.strip().lower(), maxsplit=1)[0]
     if base in ("und", "unknown", "un", "xx", ""):  # xx-Qaai etc.: CLD2's unknown-language scripts
         return None
     return _THREE_TO_TWO.get(base, base)
@@ -92,7 +97,6 @@ def _count(pattern: regex.Pattern, text: str) -> int:
 
 
 _IS_LETTER, _IS_ARABIC, _IS_LATIN = 1, 2, 4  # bit flags of a code point's class
-_LINES_PER_BLOCK = 256  # lines counted per numpy pass while looking for substantial lines
 
 
 @lru_cache(maxsize=1)
@@ -209,10 +213,6 @@ class Cld2Engine:
             code, percent = (details[0][1], details[0][2]) if details else ("un", 0)
             out.append((None, 0.0) if code == "un" else (code, percent / 100))
         return out
-
-    def other_share(self, sample: str) -> float:
-        """Share of the sample's bytes in identified languages other than the top one (0: one language)."""
-        return sum(percent for _, code, percent, _ in self.details(sample)[1:] if code != "un") / 100
 
 
 class FastTextEngine:
@@ -347,54 +347,71 @@ def document_language(text: str, known: str | None, sample_chars: int = DEFAULT_
     return normalize_lang(known) or normalize_lang(detect_language(text, sample_chars, seed))
 
 
-def line_language_mix(text: str, lang: str | None, *, min_letters: int = 40, max_lines: int = 20,
-                      seed: int = DEFAULT_SEED, line_chars: int = 200) -> float:
-    """Share of substantial lines (at least `min_letters` letters, the first `max_lines`) not in `lang`.
+def language_mix(text: str, lang: str | None, *, sample_chars: int = DEFAULT_SAMPLE_CHARS, min_letters: int = 40,
+                 max_lines: int = 20, line_chars: int = 200) -> tuple[float, float]:
+    """(line mix, text mix) of the text's first `sample_chars` characters, by FEATURE_ENGINE (CLD2).
 
-    Script counts decide first: Latin lines in an Arabic-script document, Arabic lines in any other,
-    are foreign; Arabic-script lines of an Arabic-script document count as its language (short
-    Arabic, Persian and Urdu lines are easily confused). Only the remaining lines (at most
-    `max_lines`, their first `line_chars` characters) go to FEATURE_ENGINE, a compiled model whose
-    time grows with the characters it reads. `seed` is kept for callers; it needs none.
+    Text mix: the share of the sample CLD2 puts in identified languages other than its top one (its
+    byte counts; 0 for one language, about a quarter for an English article with a German paragraph).
+    Line mix: the share of the sample's substantial lines (at least `min_letters` letters, the first
+    `max_lines`) not in `lang`. Script counts decide first: Latin lines in an Arabic-script document,
+    Arabic lines in any other, are foreign; Arabic-script lines of an Arabic-script document count as
+    its language (short Arabic, Persian and Urdu lines are easily confused). Only the remaining lines
+    go to CLD2, one call each on their first `line_chars` characters (its per-span vectors over the
+    whole sample would be one call, but they put short lines in the neighbouring line's language).
     """
-    if not lang:
-        return 0.0
-    arabic_doc = lang in ARABIC_SCRIPT_LANGS
-    checked = foreign = 0
-    ask: list[str] = []
-    lines = text.splitlines()
-    for first in range(0, len(lines), _LINES_PER_BLOCK):
-        block = lines[first:first + _LINES_PER_BLOCK]
-        counts = _line_script_counts(block)
-        for i in np.flatnonzero(counts[:, 0] >= min_letters)[:max_lines - checked]:
-            letters, arabic, latin = counts[i]
-            checked += 1
+    return language_mixes([text], [lang], sample_chars=sample_chars, min_letters=min_letters, max_lines=max_lines,
+                          line_chars=line_chars)[0]
+
+
+def language_mixes(texts: Sequence[str], langs: Sequence[str | None], *, sample_chars: int = DEFAULT_SAMPLE_CHARS,
+                   min_letters: int = 40, max_lines: int = 20, line_chars: int = 200) -> list[tuple[float, float]]:
+    """language_mix of every text, the script counts of all their sampled lines in one numpy pass."""
+    engine = get_engine(FEATURE_ENGINE)
+    assert isinstance(engine, Cld2Engine), "the language-mix features are CLD2's"
+    samples = [text[:sample_chars] for text in texts]
+    lines = [sample.splitlines() if lang else [] for sample, lang in zip(samples, langs)]
+    counts = _line_script_counts([line for doc_lines in lines for line in doc_lines]).tolist()
+    out: list[tuple[float, float]] = []
+    first = 0
+    for sample, lang, doc_lines in zip(samples, langs, lines):
+        doc_counts = counts[first : first + len(doc_lines)]
+        first += len(doc_lines)
+        if not _LETTER.search(sample):
+            out.append((0.0, 0.0))
+            continue
+        details = engine.details(sample)
+        text_mix = sum(percent for _, code, percent, _ in details[1:] if code != "un") / 100
+        substantial = [i for i, row in enumerate(doc_counts) if row[0] >= min_letters][:max_lines]
+        if not lang or not substantial:
+            out.append((0.0, text_mix))
+            continue
+        arabic_doc = lang in ARABIC_SCRIPT_LANGS
+        foreign = 0
+        ask: list[str] = []
+        for i in substantial:
+            letters, arabic, latin = doc_counts[i]
             if arabic_doc:
                 foreign += latin > 0.5 * letters
             elif arabic > 0.5 * letters:
                 foreign += 1
             else:
-                ask.append(block[i][:line_chars])
-        if checked >= max_lines:
-            break
-    for code, _ in get_engine(FEATURE_ENGINE).top(ask):
-        found = normalize_lang(code)
-        foreign += found is not None and found != lang
-    return foreign / checked if checked else 0.0
+                ask.append(doc_lines[i][:line_chars])
+        found = [normalize_lang(code) for code, _ in engine.top(ask)]
+        foreign += sum(code is not None and code != lang for code in found)
+        out.append((foreign / len(substantial), text_mix))
+    return out
 
 
-def text_language_mix(text: str, *, sample_chars: int = DEFAULT_SAMPLE_CHARS, seed: int = DEFAULT_SEED) -> float:
-    """Share of the text's sample in languages other than its main one, by CLD2's byte counts (0: one language).
+def line_language_mix(text: str, lang: str | None, *, min_letters: int = 40, max_lines: int = 20,
+                      sample_chars: int = DEFAULT_SAMPLE_CHARS) -> float:
+    """language_mix's share of lines not in `lang`."""
+    return language_mix(text, lang, sample_chars=sample_chars, min_letters=min_letters, max_lines=max_lines)[0]
 
-    Bytes CLD2 cannot place (numbers, symbols, too little text) count for no language, so a clean
-    single-language text gives 0 and an English article with a German paragraph about a quarter.
-    """
-    sample = text[:sample_chars]
-    if not _LETTER.search(sample):
-        return 0.0
-    engine = get_engine(FEATURE_ENGINE)
-    assert isinstance(engine, Cld2Engine), "the language-mix features are CLD2's"
-    return engine.other_share(sample)
+
+def text_language_mix(text: str, *, sample_chars: int = DEFAULT_SAMPLE_CHARS) -> float:
+    """language_mix's share of the text in languages other than its main one."""
+    return language_mix(text, None, sample_chars=sample_chars)[1]
 
 
 class LanguageDetector:

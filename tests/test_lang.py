@@ -211,17 +211,20 @@ def test_language_mixing_asks_the_model_only_for_lines_scripts_cannot_settle(mon
     asked: list[list[str]] = []
     real = lang.get_engine(lang.FEATURE_ENGINE)
 
-    class Spy:
+    class Spy(lang.Cld2Engine):
         def top(self, samples: list[str]) -> list[tuple[str | None, float]]:
             asked.append(list(samples))
             return real.top(samples)
 
     monkeypatch.setattr(lang, "get_engine", lambda name="cld2", seed=0: Spy())
     text = "\n".join([ARABIC, ENGLISH] * 30)
-    assert line_language_mix(text, "ar", min_letters=40, max_lines=20) == pytest.approx(1 / 2)
+    # the first 2,000 characters hold 17 lines, Arabic then English in turn
+    assert line_language_mix(text, "ar", min_letters=40, max_lines=20) == pytest.approx(8 / 17)
     assert asked == [[]]  # an Arabic document: script counts settle every line
-    line_language_mix(text, "en", min_letters=40, max_lines=20)
-    assert asked[-1] == [ENGLISH] * 10  # only the first 20 lines, only the Latin ones, in one call
+    assert line_language_mix(text, "en", min_letters=40, max_lines=20) == pytest.approx(9 / 17)
+    assert asked[-1] == [ENGLISH] * 8  # only the sample's lines, only the Latin ones, in one call
+    mixed = "\n".join([ENGLISH, FRENCH, ENGLISH, FRENCH])
+    assert lang.language_mix(mixed, "en", min_letters=40) == (pytest.approx(1 / 2), pytest.approx(lang.text_language_mix(mixed)))
 
 
 @settings(max_examples=200, deadline=None)

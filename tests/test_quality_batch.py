@@ -132,3 +132,33 @@ def test_batch_sampled_shingles_equal_the_per_text_sets(prepared):
     hashes, owner = batch_sampled_shingles(texts)
     for i, text in enumerate(texts):
         assert set(hashes[owner == i].tolist()) == sampled_shingles(text)
+
+
+def test_ngram_scores_equal_the_matrix_times_the_weights(prepared):
+    from dedupe.quality.classifier import default_model_path
+    from dedupe.quality.features import char_scores
+    from dedupe.quality.model import QualityModel
+
+    model = QualityModel.load(default_model_path())
+    texts = [d.text for d in prepared]
+    weights = model.char_weight_matrix()
+    want = np.column_stack([model.label_models[l].char_scores(char_matrix(texts, model.hashing)) for l in model.labels])
+    np.testing.assert_allclose(char_scores(texts, model.hashing, weights), want, rtol=1e-12, atol=1e-15)
+    in_sevens = np.vstack([char_scores(texts[i : i + 7], model.hashing, weights) for i in range(0, len(texts), 7)])
+    assert np.array_equal(in_sevens, char_scores(texts, model.hashing, weights))  # a row never depends on its batch
+
+
+def test_the_packed_sorts_are_numpys_stable_argsort_and_lexsort():
+    from dedupe.quality.sorting import sort_by, stable_order
+
+    rng = np.random.default_rng(8)
+    for trial in range(300):
+        vocab = rng.integers(0, 2**64 - 1, int(rng.integers(1, 400)), dtype=np.uint64)
+        if trial % 3 == 0:
+            vocab &= np.uint64(0xFF)  # keys that differ only in the low bits, where positions are packed
+        keys = vocab[rng.integers(0, len(vocab), int(rng.integers(0, 3000)))]
+        assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable")), trial
+        columns = [rng.integers(0, int(rng.integers(1, 60)), len(keys)) for _ in range(1 + trial % 3)]
+        if trial % 7 == 0:
+            columns[0] = columns[0] << 40  # too wide to pack: numpy's lexsort answers
+        assert np.array_equal(sort_by(*columns), np.lexsort(columns[::-1])), trial

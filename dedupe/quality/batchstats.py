@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from dedupe.quality.sorting import sort_by, stable_order
 from dedupe.quality.textbatch import TextBatch, shifted, span_hashes
 from dedupe.text.hashing import Q, fmix64_array, token_hash
 
@@ -66,7 +67,7 @@ def _salted(hashes: np.ndarray, group: np.ndarray) -> np.ndarray:
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(order, group number per sorted item, size of each group) of equal keys; stable, so each group
     lists its items in their original order."""
-    order = np.argsort(keys, kind="stable")
+    order = stable_order(keys)
     sk = keys[order]
     new = np.ones(len(sk), dtype=bool)
     new[1:] = sk[1:] != sk[:-1]
@@ -133,7 +134,7 @@ def _top_ngram_share(w: _Words, n_docs: int, n: int) -> np.ndarray:
     order, gid, sizes = _groups(keys)
     first_of_group = at[order][np.r_[True, gid[1:] != gid[:-1]]]
     g_doc = w.doc[first_of_group]
-    pick = np.lexsort((first_of_group, -sizes, g_doc))
+    pick = sort_by(g_doc, sizes.max(initial=0) - sizes, first_of_group)
     lead = pick[np.r_[True, g_doc[pick][1:] != g_doc[pick][:-1]]]
     docs = g_doc[lead]
     count = sizes[lead]
@@ -172,7 +173,7 @@ def _word_counts(w: _Words, n_docs: int) -> tuple[np.ndarray, np.ndarray]:
     prev[order[same]] = w.local[order[np.flatnonzero(same) - 1]]
     g_first = order[np.r_[True, gid[1:] != gid[:-1]]]
     g_doc = w.doc[g_first]
-    by_doc = np.lexsort((sizes, g_doc))
+    by_doc = sort_by(g_doc, sizes)
     last = np.r_[g_doc[by_doc][1:] != g_doc[by_doc][:-1], True]
     top[g_doc[by_doc][last]] = sizes[by_doc][last]
     return top, prev
@@ -198,6 +199,32 @@ def _mattr(w: _Words, prev: np.ndarray, n_docs: int, window: int = 100, step: in
     return np.where(w.count == 0, 0.0, np.where(short, _safe_div(distinct_short, w.count), long_value))
 
 
+def _member(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """np.isin(values, table) for a small sorted table: a binary search in it, no sort of `values`."""
+    if len(table) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    return table[at] == values
+
+
+_TABLES: dict[int, tuple[object, np.ndarray]] = {}
+
+
+def _stopword_table(stopwords: dict[str, frozenset[str]]) -> np.ndarray:
+    """Every list's function words hashed and salted with its language number (1 + rank of its name),
+    sorted; kept per lexicon object (it is loaded once)."""
+    kept = _TABLES.get(id(stopwords))
+    if kept is not None and kept[0] is stopwords:
+        return kept[1]
+    names = sorted(stopwords)
+    table = np.array([token_hash(s) for name in names for s in sorted(stopwords[name])], dtype=np.uint64)
+    table_lang = np.array([k + 1 for k, name in enumerate(names) for _ in stopwords[name]], dtype=np.int64)
+    salted = np.sort(_salted(table, table_lang))
+    _TABLES.clear()
+    _TABLES[id(stopwords)] = (stopwords, salted)
+    return salted
+
+
 def _stopword_density(w: _Words, langs: list[str | None], stopwords: dict[str, frozenset[str]],
                       n_docs: int) -> tuple[np.ndarray, np.ndarray]:
     """(share of words in the document language's function-word list, 1 when the language has a list)."""
@@ -206,9 +233,7 @@ def _stopword_density(w: _Words, langs: list[str | None], stopwords: dict[str, f
     has_list = (lang_id > 0).astype(np.float64)
     if len(w.doc) == 0:
         return np.zeros(n_docs), has_list
-    table = np.array([token_hash(s) for name in names for s in sorted(stopwords[name])], dtype=np.uint64)
-    table_lang = np.array([k + 1 for k, name in enumerate(names) for _ in stopwords[name]], dtype=np.int64)
-    hits = np.isin(_salted(w.hash, lang_id[w.doc]), _salted(table, table_lang)) & (lang_id[w.doc] > 0)
+    hits = _member(_salted(w.hash, lang_id[w.doc]), _stopword_table(stopwords)) & (lang_id[w.doc] > 0)
     density = _safe_div(np.bincount(w.doc[hits], minlength=n_docs)[:n_docs], w.count)
     return np.where(has_list > 0, density, 0.0), has_list
 

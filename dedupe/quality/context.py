@@ -20,6 +20,7 @@ import numpy as np
 
 from dedupe.document import Document
 from dedupe.near.arrays import batch_shingle_hashes
+from dedupe.quality.sorting import sort_by, stable_order
 from dedupe.text import normalise, shingle_hash, tokens, word_shingles
 
 NEAR_SIGNALS: dict[str, str] = {
@@ -132,7 +133,7 @@ def _pair_counts(hashes: np.ndarray, owner: np.ndarray, rank: np.ndarray, n: int
     shared = np.zeros(n, dtype=np.int64)
     if len(hashes) == 0:
         return best, best_j, shared
-    by_hash = np.argsort(hashes, kind="stable")
+    by_hash = stable_order(hashes)
     h, d = hashes[by_hash], owner[by_hash]
     start = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
     size = np.diff(np.r_[start, len(h)])
@@ -155,7 +156,7 @@ def _pair_counts(hashes: np.ndarray, owner: np.ndarray, rank: np.ndarray, n: int
     earlier = rank[pj] < rank[pi]
     ei, ej, ec = pi[earlier], pj[earlier], counts[earlier]
     if len(ei):
-        pick = np.lexsort((rank[ej], -ec, ei))
+        pick = sort_by(ei, ec.max() - ec, rank[ej])
         lead = pick[np.r_[True, ei[pick][1:] != ei[pick][:-1]]]
         best[ei[lead]] = ec[lead]
         best_j[ei[lead]] = ej[lead]

@@ -4,7 +4,8 @@ Character n-grams are hashed (dedupe.quality.ngrams), so a model carries no voca
 drift from the code; FEATURE_VERSION changes whenever the signals or the hashing change meaning
 (2: writing-style and list-likeness signals; case-sensitive character 1-5-grams across word edges;
 3: the statistics read the first `text_chars` characters, batch-wise, and the n-grams are hashed by
-dedupe.quality.ngrams instead of scikit-learn's HashingVectorizer).
+dedupe.quality.ngrams instead of scikit-learn's HashingVectorizer; 4: the line language mix reads the
+lines of the first `sample_chars` characters, not the whole text's).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dedupe.quality.ngrams import ngram_matrix, ngram_scores
 from dedupe.quality.signals import SIGNALS
 from dedupe.quality.style import STYLE_STATS
 
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 ARABIC_PREFIX = "arabic*"
 # every signal, then `lang.arabic` (1 for Arabic-script languages), then the signals whose reading
 # depends on the script (strip, near, Gopher-style text statistics, MT indicators) again times

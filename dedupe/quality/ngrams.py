@@ -128,7 +128,10 @@ def _chunk_keys(texts: list[str], bits: int, ngram_min: int, ngram_max: int) -> 
     doc_key = np.repeat((np.arange(n_docs, dtype=np.uint64) << np.uint64(bits)).astype(key_type), lengths)
     shift = np.uint32(32 - bits)
     mix = np.uint32(MIX)
-    keys = []
+    sizes = [max(total - n + 1, 0) for n in range(ngram_min, ngram_max + 1)]
+    packed = np.empty(sum(sizes), dtype=key_type)  # every n's keys written in place: no concatenation
+    hashed = np.empty(total, dtype=np.uint32)
+    filled = 0
     acc = cps.copy()
     power = 1
     for n in range(1, ngram_max + 1):
@@ -141,16 +144,14 @@ def _chunk_keys(texts: list[str], bits: int, ngram_min: int, ngram_max: int) -> 
         power = (power * P) & MASK32
         if n < ngram_min:
             continue
-        k = acc * mix
+        k = hashed[:m]
+        np.multiply(acc, mix, out=k)
         k >>= shift
-        k = k.astype(key_type, copy=False)
-        k |= doc_key[:m]
+        out = packed[filled : filled + m]
+        np.bitwise_or(k, doc_key[:m], out=out, casting="unsafe")
         for back in range(1, n):  # the last n-1 positions of each document start no n-gram
             at = end - back
-            k[at[(at >= 0) & (at < m) & (lengths >= back)]] = invalid
-        keys.append(k)
-    if not keys:
-        return np.empty(0, dtype=key_type)
-    packed = np.concatenate(keys)
+            out[at[(at >= 0) & (at < m) & (lengths >= back)]] = invalid
+        filled += m
     packed.sort()
     return packed[: np.searchsorted(packed, invalid)]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dedupe.document import Document
-from dedupe.lang import ARABIC_SCRIPT_LANGS, document_language, line_language_mix, text_language_mix
+from dedupe.lang import ARABIC_SCRIPT_LANGS, document_language, language_mix, language_mixes
 from dedupe.quality.context import NEAR_SIGNALS, NearFacts
 from dedupe.quality.batchstats import text_values
 from dedupe.quality.lexicon import load_lexicon
@@ -137,11 +137,9 @@ def _finish(values: dict[str, float], lang: str | None, evidence: list[str], nea
 
 
 def _language_mix(doc: Document, lang: str | None, settings: SignalSettings) -> dict[str, float]:
-    return {
-        "mt.line_language_mix": line_language_mix(doc.text, lang, min_letters=settings.line_min_letters,
-                                                  max_lines=settings.line_max_lines, seed=settings.seed),
-        "mt.text_language_mix": text_language_mix(doc.text, sample_chars=settings.sample_chars, seed=settings.seed),
-    }
+    lines, text = language_mix(doc.text, lang, sample_chars=settings.sample_chars,
+                               min_letters=settings.line_min_letters, max_lines=settings.line_max_lines)
+    return {"mt.line_language_mix": lines, "mt.text_language_mix": text}
 
 
 def _near_values(doc: Document, near: NearFacts | None) -> dict[str, float]:
@@ -179,6 +177,8 @@ def batch_signals(docs: Sequence[Document], facts: Sequence[NearFacts | None], s
     stats = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]} if parts else {}
     columns = {name: column.tolist() for name, column in stats.items()}
     absent = {name: 0.0 for name in MT_INDICATORS if name not in stats}
+    mixes = language_mixes([d.text for d in docs], langs, sample_chars=settings.sample_chars,
+                           min_letters=settings.line_min_letters, max_lines=settings.line_max_lines)
     out = []
     for i, (doc, near, lang, sample) in enumerate(zip(docs, facts, langs, samples)):
         values = strip_values(doc)
@@ -191,6 +191,6 @@ def batch_signals(docs: Sequence[Document], facts: Sequence[NearFacts | None], s
             values.update(found)
         else:
             values.update(absent)
-        values.update(_language_mix(doc, lang, settings))
+        values["mt.line_language_mix"], values["mt.text_language_mix"] = mixes[i]
         out.append(_finish(values, lang, evidence, near, settings))
     return out

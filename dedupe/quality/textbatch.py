@@ -129,7 +129,9 @@ class TextBatch:
         """Sum of a per-position array over each document."""
         if self.n == 0:
             return np.zeros(0)
-        return np.add.reduceat(values.astype(np.int64) if values.dtype == bool else values, self.start[:-1])
+        if values.dtype == bool:  # counted in 32 bits (a document's sample is far shorter): twice as fast
+            return np.add.reduceat(values.view(np.uint8), self.start[:-1], dtype=np.uint32).astype(np.int64)
+        return np.add.reduceat(values, self.start[:-1])
 
     def count_per_doc(self, items_doc: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Per document: how many items (or the sum of their weights) belong to it."""
@@ -142,7 +144,9 @@ class TextBatch:
             return np.zeros(0, dtype=np.int64)
         bounds = np.empty(2 * len(starts), dtype=np.intp)
         bounds[0::2], bounds[1::2] = starts, ends
-        return np.add.reduceat(mask.view(np.uint8) if mask.dtype == bool else mask, bounds, dtype=np.int64)[0::2]
+        if mask.dtype == bool:
+            return np.add.reduceat(mask.view(np.uint8), bounds, dtype=np.uint32)[0::2].astype(np.int64)
+        return np.add.reduceat(mask, bounds, dtype=np.int64)[0::2]
 
     def doc_edges(self) -> np.ndarray:
         """Bool per position: the first position of a document."""
