@@ -372,7 +372,8 @@ def _cost(clause: Clause) -> float:
     return sum(_string_cost(s) for s in clause)
 
 
-_MAX_GATES = 4  # the fewest-weak-string gates kept besides the selective clauses
+_MAX_GATES = 4  # the fewest-weak-string gates kept besides the selective clauses, inside a pattern
+_FINAL_GATES = 2  # ... and of the whole pattern
 
 
 def _best(clauses: list[Clause]) -> Req:
@@ -456,6 +457,9 @@ def required_literals(pattern: str, ignore_case: bool) -> Literals | None:
     usable = [c for c in req if c and "" not in c and not any("\n" in s for s in c)]
     clauses = tuple(c for c in usable if _cost(c) < _WEAK)
     gates = tuple(c for c in usable if _cost(c) >= _WEAK and all(_gateable(s) for s in c))
+    # of the pattern as a whole, the two best gates: more would add strings to the scan (month
+    # names beside agency names) for lines the first two already leave out
+    gates = tuple(sorted(gates, key=_rank)[:_FINAL_GATES])
     if lead is not None and ("" in lead or any("\n" in s for s in lead)):
         lead = None
     if not clauses and not gates and lead is None:
