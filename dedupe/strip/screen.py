@@ -240,6 +240,7 @@ class Plan:
         self._met: dict[tuple[int, int], bool] = {}  # (line, gate) -> a weak string of the gate is on the line
         self.folded = folded  # the case-folded text as the automaton scanned it (UTF-8)
         self._weak: dict[int, tuple[str, ...]] = {}  # gate -> its weak strings that may be in this text
+        self._in_text: dict[str, bool] = {}  # an ASCII weak string -> whether the text holds it
 
     def _index(self) -> dict[int, dict[int, list[int]]]:
         """For each unit, each rule's lines that hold all its clauses (lines in text order)."""
@@ -346,24 +347,23 @@ class Plan:
         its weak strings on the line (as written: a folded gate's weak strings have no case)."""
         found = self.found
         met = self._met
+        present = self._weak
         out = []
         for index in indexes:
             bits = found.get(index, 0)
             for gate in rule.gates:
                 if bits & gate:
                     continue
+                weak = present.get(gate)
+                if weak is None:
+                    weak = present[gate] = self._present(gate)
+                if not weak:  # none of its weak strings is in the text: only its hits count
+                    break
                 ok = met.get((index, gate))
                 if ok is None:  # the rules of a group often share their gates: once per line
-                    weak = self._weak.get(gate)
-                    if weak is None:
-                        weak = self._weak[gate] = self._present(gate)
-                    if weak:
-                        ln = self.lines[index]
-                        line = self.text[ln.start:ln.end]
-                        ok = any(s in line for s in weak)
-                    else:
-                        ok = False
-                    met[(index, gate)] = ok
+                    ln = self.lines[index]
+                    line = self.text[ln.start:ln.end]
+                    ok = met[(index, gate)] = any(s in line for s in weak)
                 if not ok:
                     break
             else:
@@ -371,10 +371,23 @@ class Plan:
         return out
 
     def _present(self, gate: int) -> tuple[str, ...]:
-        """The gate's weak strings that may be in the text: ASCII ones, and those whose first byte
-        the (case-folded, UTF-8) text holds."""
+        """The gate's weak strings that are in the text: one beyond ASCII needs its first byte in
+        the (case-folded, UTF-8) text, an ASCII one is looked for in the whole text once."""
         folded = self.folded
-        return tuple(s for s, lead in self.screen._weak_leads[gate] if not lead or not folded or lead in folded)
+        seen = self._in_text
+        out = []
+        for s, lead in self.screen._weak_leads[gate]:
+            if lead:
+                if folded and lead not in folded:
+                    continue
+            else:
+                there = seen.get(s)
+                if there is None:
+                    there = seen[s] = s in self.text
+                if not there:
+                    continue
+            out.append(s)
+        return tuple(out)
 
     def _leading(self, indexes: list[int], rule: _Rule) -> list[int]:
         """The lines whose content (after leading space) starts with one of the rule's strings."""
