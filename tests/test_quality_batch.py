@@ -162,3 +162,18 @@ def test_the_packed_sorts_are_numpys_stable_argsort_and_lexsort():
         if trial % 7 == 0:
             columns[0] = columns[0] << 40  # too wide to pack: numpy's lexsort answers
         assert np.array_equal(sort_by(*columns), np.lexsort(columns[::-1])), trial
+
+
+def test_whitespace_runs_collapse_as_the_regex_does_batch_wise():
+    import random
+
+    from dedupe.quality.ngrams import _collapsed, collapse
+
+    rng = random.Random(3)
+    alphabet = [" ", "\n", "\t", "\u00a0", "\u2028", "\x1c", "\x85", "a", "é", "\U0001F600", "ب"]
+    for _ in range(2000):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(0, 6))]
+        cps, lengths = _collapsed(texts, 9, False)
+        bounds = np.r_[0, np.cumsum(lengths)]
+        got = [cps[a:b].tobytes().decode("utf-32-le") for a, b in zip(bounds[:-1], bounds[1:])]
+        assert got == [collapse(t, 9) for t in texts] and bounds[-1] == len(cps), texts

@@ -28,13 +28,26 @@ MT_INDICATORS: dict[str, str] = {
 }
 
 
+_LONGEST: dict[int, tuple[object, int]] = {}
+
+
+def _longest(strings: frozenset[str] | set[str]) -> int:
+    """Length of the longest string of a lexicon list (remembered per list object)."""
+    kept = _LONGEST.get(id(strings))
+    if kept is None or kept[0] is not strings:
+        kept = (strings, max(map(len, strings), default=0))
+        _LONGEST[id(strings)] = kept
+    return kept[1]
+
+
 def untranslated_ui_lines(text: str) -> list[str]:
     """Whole lines of Latin text that are known interface strings (Exit mobile version, Read more, ...)."""
     ui = load_lexicon().untranslated_ui
+    longest = _longest(ui)  # casefold never shortens a text, so a longer line cannot be one of them
     found = []
     for line in text.splitlines():
         clean = line.strip().strip(".:|»›>").strip()
-        if clean and clean.casefold() in ui and _LATIN_LINE.match(clean):
+        if clean and len(clean) <= longest and clean.casefold() in ui and _LATIN_LINE.match(clean):
             found.append(clean)
     return found
 

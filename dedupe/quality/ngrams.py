@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -67,8 +68,8 @@ def ngram_matrix(texts: list[str], *, n_features: int, ngram_min: int, ngram_max
                  sublinear: bool = True, lowercase: bool = False, chunk: int = CHUNK_DOCS) -> sp.csr_matrix:
     """The hashed n-gram rows of a batch of texts (CSR, float64, sorted columns)."""
     bits = _bits(n_features)
-    parts = [_chunk_matrix([collapse(t, max_chars, lowercase) for t in texts[i : i + chunk]], bits, ngram_min,
-                           ngram_max, sublinear) for i in range(0, len(texts), chunk)]
+    parts = [_chunk_matrix(texts[i : i + chunk], max_chars, lowercase, bits, ngram_min, ngram_max, sublinear)
+             for i in range(0, len(texts), chunk)]
     if not parts:
         return sp.csr_matrix((0, n_features), dtype=np.float64)
     return parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr")
@@ -82,17 +83,18 @@ def ngram_scores(texts: list[str], weights: np.ndarray, *, ngram_min: int, ngram
     bits = _bits(n_features)
     out = np.zeros((len(texts), n_labels), dtype=np.float64)
     for i in range(0, len(texts), chunk):
-        matrix = _chunk_matrix([collapse(t, max_chars, lowercase) for t in texts[i : i + chunk]], bits, ngram_min,
-                               ngram_max, sublinear)
+        matrix = _chunk_matrix(texts[i : i + chunk], max_chars, lowercase, bits, ngram_min, ngram_max, sublinear)
         for label in range(n_labels):  # one sparse-times-vector product per label: faster than times a matrix
             out[i : i + matrix.shape[0], label] = matrix @ weights[label]
     return out
 
 
-def _chunk_matrix(texts: list[str], bits: int, ngram_min: int, ngram_max: int, sublinear: bool) -> sp.csr_matrix:
+def _chunk_matrix(texts: list[str], max_chars: int, lowercase: bool, bits: int, ngram_min: int, ngram_max: int,
+                  sublinear: bool) -> sp.csr_matrix:
     """The chunk's rows: counts of equal (document, column) keys, log-scaled, l2-normalised."""
     n_docs = len(texts)
-    packed = _chunk_keys(texts, bits, ngram_min, ngram_max)
+    cps, lengths = _collapsed(texts, max_chars, lowercase)
+    packed = _chunk_keys(cps, lengths, bits, ngram_min, ngram_max)
     new = np.empty(len(packed), dtype=bool)
     new[:1] = True
     np.not_equal(packed[1:], packed[:-1], out=new[1:])
@@ -116,12 +118,52 @@ def _chunk_matrix(texts: list[str], bits: int, ngram_min: int, ngram_max: int, s
 _LOG1P = np.log1p(np.arange(1 << 16, dtype=np.float64))  # log(1 + count) of every count a chunk can hold
 
 
-def _chunk_keys(texts: list[str], bits: int, ngram_min: int, ngram_max: int) -> np.ndarray:
-    """Sorted (document << bits | column) keys of every n-gram of the chunk, one per occurrence."""
-    n_docs = len(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n_docs)
+@lru_cache(maxsize=1)
+def _whitespace() -> np.ndarray:
+    """Per BMP code point: does `_WHITESPACE_RUN`'s \\s match it (no code point above the BMP does)."""
+    plane = "".join(" " if 0xD800 <= c < 0xE000 else chr(c) for c in range(0x10000)).replace(" ", "\x01")
+    marked = re.sub(r"\s", " ", plane)
+    table = np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32) == ord(" ")
+    table[ord(" ")] = True
+    return table
+
+
+def _collapsed(texts: list[str], max_chars: int, lowercase: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(code points, length per text) of collapse(text, max_chars, lowercase) for each text: runs of two
+    or more whitespace characters become one space, found as array work over the chunk."""
+    if lowercase:  # str.lower() may change lengths: the string path
+        done = [collapse(t, max_chars, lowercase) for t in texts]
+        return (np.frombuffer("".join(done).encode("utf-32-le", "surrogatepass"), dtype=np.uint32),
+                np.fromiter(map(len, done), dtype=np.int64, count=len(done)))
+    cut = [t[:max_chars] for t in texts]
+    lengths = np.fromiter(map(len, cut), dtype=np.int64, count=len(cut))
+    cps = np.frombuffer("".join(cut).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(cps):
+        return cps, lengths
+    space = _whitespace()[np.minimum(cps, 0xFFFF)] & (cps <= 0xFFFF)
+    first = np.zeros(len(cps), dtype=bool)  # the first position of each text: a run never crosses texts
+    starts = np.cumsum(lengths) - lengths
+    first[starts[lengths > 0]] = True
+    follows = space.copy()  # whitespace right after whitespace of the same text: dropped
+    follows[1:] &= space[:-1]
+    follows[0] = False
+    follows &= ~first
+    if not follows.any():
+        return cps, lengths
+    leads = np.zeros(len(cps), dtype=bool)  # whitespace that a dropped one follows: becomes a space
+    leads[:-1] = follows[1:]
+    out = cps.copy()
+    out[leads] = ord(" ")
+    dropped = np.zeros(len(cps) + 1, dtype=np.int64)
+    np.cumsum(follows, out=dropped[1:])
+    return out[~follows], lengths - (dropped[starts + lengths] - dropped[starts])
+
+
+def _chunk_keys(cps: np.ndarray, lengths: np.ndarray, bits: int, ngram_min: int, ngram_max: int) -> np.ndarray:
+    """Sorted (document << bits | column) keys of every n-gram of the chunk's texts (their code points
+    joined, and each one's length), one key per occurrence."""
+    n_docs = len(lengths)
     end = np.cumsum(lengths)
-    cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     total = len(cps)
     key_type = np.uint64 if (n_docs << bits) >= (1 << 32) - 1 else np.uint32
     invalid = key_type(np.iinfo(key_type).max)  # sorts last: n-grams that would run into the next document
