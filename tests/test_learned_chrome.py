@@ -298,3 +298,37 @@ def test_real_pages_keep_their_article_sentences(cfg) -> None:
     assert present > 1000 and lost / present <= 0.01
     assert sum("Contact Us" in d.original_text.split("\n") for d in out) >= 5
     assert all("Contact Us" not in d.text.split("\n") for d in out)
+
+
+def _page_reference(text: str, max_words: int) -> tuple[list[int], list[str], list[int]]:
+    """A page's rows, keys and word counts as first defined: split_lines, then each non-blank
+    line's words, and its key verbatim (spaces collapsed) past max_words words, else line_key."""
+    from dedupe.strip.layout import split_lines
+
+    rows, keys, words = [], [], []
+    for ln in split_lines(text):
+        if ln.blank:
+            continue
+        raw = text[ln.start:ln.end]
+        parts = raw.split()
+        rows.append(ln.index)
+        words.append(len(parts))
+        key = " ".join(parts) if len(parts) > max_words else line_key(raw)
+        keys.append(key or " ".join(parts))
+    return rows, keys, words
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["word", "Word", "ب", "١٢", " ", "  ", "\t", "\r", "\n", "\u00a0", "\x1c", "!",
+                                 "|", "é", "\u200e", "ﬁ", "ـ"]), max_size=40),
+       st.sampled_from([1, 3, 20]))
+def test_page_keys_match_their_definition(parts: list[str], max_words: int) -> None:
+    """The fast paths of `_page` (a line already single-spaced is its own key; no split into Line
+    objects) give the keys, words and rows of the definition."""
+    from dedupe.strip.learned import _hash, _page
+
+    text = "".join(parts)
+    page = _page(text, max_words)
+    rows, keys, words = _page_reference(text, max_words)
+    assert (page.rows, page.keys, page.words) == (rows, keys, words)
+    assert page.hashes == [_hash(k) for k in keys]
