@@ -5,9 +5,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from dedupe.quality.features import signal_of
+from dedupe.quality.features import NUMERIC_FEATURES, signal_of
 from dedupe.quality.model import QualityModel
 from dedupe.quality.signals import SIGNALS, Signals
+
+
+_SIGNAL_NAMES = list(SIGNALS)
+_SIGNAL_OF = np.array([_SIGNAL_NAMES.index(signal_of(f)) if signal_of(f) in SIGNALS else -1 for f in NUMERIC_FEATURES])
+_HAS_SIGNAL = _SIGNAL_OF >= 0
 
 
 def _value_words(name: str, value: float) -> str:
@@ -26,18 +31,21 @@ def explain(model: QualityModel, probabilities: dict[str, float], signals: Signa
     """One line per label at or above `threshold`: its probability and its top contributing signals
     (`chars_row`: the document's n-gram row, or what its n-grams add to each label's score)."""
     lines = []
+    z = None
     for label in model.labels:
         p = probabilities[label]
         if p < threshold:
             continue
         part = chars_row[label] if isinstance(chars_row, dict) else chars_row
-        per_feature, chars = model.contributions(label, numeric_row, part)
-        per_signal: dict[str, float] = {}
-        for name, c in per_feature.items():
-            base = signal_of(name)
-            if base in SIGNALS:
-                per_signal[base] = per_signal.get(base, 0.0) + c
-        ranked = sorted(((c, n) for n, c in per_signal.items() if c > 0.05), key=lambda t: (-t[0], t[1]))[:top]
+        chars = float(part) if isinstance(part, float | np.floating) else model.contributions(label, numeric_row, part)[1]
+        if z is None:  # the standardised signals, once for every label
+            z = model.standardise(numeric_row.reshape(1, -1))[0]
+        # each feature's contribution (coefficient times standardised value), summed per signal in
+        # feature order (a signal's own feature, then its Arabic copy), as model.contributions gives them
+        contributions = (model.label_models[label].numeric_coef * z)[_HAS_SIGNAL]
+        per_signal = np.bincount(_SIGNAL_OF[_HAS_SIGNAL], weights=contributions, minlength=len(_SIGNAL_NAMES))
+        ranked = sorted(((float(per_signal[k]), _SIGNAL_NAMES[k]) for k in np.flatnonzero(per_signal > 0.05)),
+                        key=lambda t: (-t[0], t[1]))[:top]
         reasons = [f"{SIGNALS[n]} ({_value_words(n, signals.values[n])})" for _, n in ranked]
         if chars > 0.05 and (not ranked or chars >= ranked[-1][0]):
             reasons.append("character patterns typical of this label in the training data")
