@@ -98,8 +98,8 @@ def test_a_batch_answers_as_one_at_a_time(engine: str) -> None:
     assert detect_languages(texts, engine=engine) == [detect_language(t, engine=engine) for t in texts]
 
 
-@pytest.mark.parametrize("engine", ["fasttext", "langdetect"])
-def test_arabic_script_shortcut_does_not_ask_the_slower_models(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_arabic_script_shortcut_does_not_ask_the_models(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
     class Refuse:
         script_shortcut = lang.get_engine(engine).script_shortcut
 
@@ -116,10 +116,10 @@ def test_arabic_script_shortcut_does_not_ask_the_slower_models(engine: str, monk
         detect_language(PERSIAN, engine=engine)  # Persian letters: left to the model
 
 
-def test_cld2_reads_every_sample_it_is_faster_than_counting_letters() -> None:
-    assert lang.get_engine("cld2").script_shortcut is False
+def test_letters_settle_what_cld2_cannot_place() -> None:
+    assert lang.get_engine("cld2").script_shortcut is True
     assert detect_language(ARABIC, engine="cld2") == detect_language(ARABIC, engine="cld2", script_share=2.0) == "ar"
-    # what CLD2 cannot place ("und": dialect with stretched words), the letters still can
+    # dialect with stretched words: CLD2 finds no language in it ("und" when letters may not decide)
     dialect = "الحقوووووووووووووونى الحقووووووووووووووووونى يا نااااااااااااااس"
     assert lang.get_engine("cld2").top([dialect]) == [(None, 0.0)]
     assert detect_language(dialect, engine="cld2") == "ar"
