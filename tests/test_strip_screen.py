@@ -15,6 +15,7 @@ from conftest import FIXTURES, shared_path
 from dedupe.strip import RuleSet, strip_text
 from dedupe.strip.layout import split_lines
 from dedupe.strip.literals import required_literals
+from dedupe.strip.reach import line_start_reach
 
 SCREENED = RuleSet.load()
 EVERY_LINE = RuleSet.load(screen=False)
@@ -94,6 +95,12 @@ def test_every_match_holds_its_clauses() -> None:
                 assert all(any(s in found for s in clause) for clause in lit.clauses), (rule.id, m.group(0))
                 assert all(any(s in found for s in gate) for gate in lit.gates), (rule.id, m.group(0))
                 assert lit.leading is None or found.startswith(tuple(lit.leading)), (rule.id, m.group(0))
+                if rule.kind == "span" and pattern.startswith("^"):  # a line-start rule's reach
+                    for clause in lit.clauses:
+                        bound = line_start_reach(pattern, clause) if all(len(c) == 1 for c in clause) else None
+                        if bound is not None:
+                            first = min(m.group(0).find(c) for c in clause if c in m.group(0))
+                            assert len(regex.findall(r"\s+", m.group(0)[:first])) <= bound, (rule.id, m.group(0))
                 checked += 1
     assert checked > 100
 
@@ -138,7 +145,21 @@ _LINES = [
     "Facebook", "x", "\u00a0 Twitter | X | Email", "PARIS (AFP) - The talks resumed on Monday morning.",
     "(AP) — Officials said", "text /AFP/ more", "LONDON, March 3 (Reuters) - Shares rose on the news today.",
     "القاهرة (أ ف ب) - قال مسؤولون", "بغداد / وام / أعلنت الوزارة", "RE: hello", "Straße STRASSE",
+    "قال وزير الخارجية في مؤتمر صحفي عقده اليوم في العاصمة بعد لقائه نظيره (رويترز) - إن المحادثات مستمرة",
+    "نيويورك، 3 مارس/آذار (أ ف ب) - أعلنت الأمم المتحدة اليوم عن خطة جديدة",
 ]
+
+
+def test_line_start_reach() -> None:
+    """Runs of space a line-start match holds before a character it needs: bounded by the
+    pattern's words, unknown when a part repeats space without bound."""
+    assert line_start_reach(r"^\p{L}+\(", frozenset("(")) == 0
+    assert line_start_reach(r"^(?:\p{L}+(?:[^\S\n]+\p{L}+){0,3}[^\S\n]*)?\(", frozenset("(")) == 4
+    assert line_start_reach(r"^(?:a|b[^\S\n]c[^\S\n]d)[^\S\n]*[-–]", frozenset("-–")) == 3
+    assert line_start_reach(r"^[^\n]*\(", frozenset("(")) is None  # any run of words
+    assert line_start_reach(r"^(?:x[^\S\n])+\(", frozenset("(")) is None
+    assert line_start_reach(r"^x?\(?y", frozenset("(")) is None  # the character is optional
+    assert line_start_reach(r"^(\w+) \1\(", frozenset("(")) is None  # a back reference
 
 
 @settings(max_examples=300, deadline=None)

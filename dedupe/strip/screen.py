@@ -20,11 +20,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick_rs
+import regex
 
 from dedupe.strip.layout import Line
 from dedupe.strip.literals import Literals, clause_cost, required_literals
+from dedupe.strip.reach import line_start_reach
 
 LINE, BLOCK, SPAN, SCAN, RUN = "line", "block", "span", "scan", "run"  # how a unit is tried
+_SPACE_RUN = regex.compile(r"\s+")  # a run of white space as the rules' \s sees it
+
+
+def _count_runs(text: str, start: int, end: int) -> int:
+    return len(_SPACE_RUN.findall(text, start, end))
 
 
 @dataclass
@@ -40,6 +47,7 @@ class _Rule:
     lead: tuple[str, ...] | None = None
     folded: bool = True  # its strings are case-folded (compare them with the folded line)
     gates: tuple[int, ...] = ()  # gate clause bits: each met by a hit of its strong strings or a weak one on the line
+    reach: tuple[str, int] | None = None  # (characters, n): a match holds one of them after at most n runs of space
 
 
 @dataclass
@@ -115,10 +123,17 @@ class Screen:
                     # `_leading` looks past the space): a clause the automaton finds like any other
                     clause = frozenset("\n" + s for s in lead) | _SPACE_LED
                     mask = (mask or 0) | self._clause_bit(clause, True)
+            reach = None
+            if kind == SPAN and lit is not None and lit.within_line:  # a rule matched at a line start
+                for clause in lit.clauses:
+                    if all(len(c) == 1 and c.casefold() == c == c.upper() for c in clause):
+                        bound = line_start_reach(pattern, clause)
+                        if bound is not None and (reach is None or bound < reach[1]):
+                            reach = ("".join(sorted(clause)), bound)
             # where a match of the rule is kept: its window, and for whole-line rules the line's length
             limit = max_chars if kind == LINE else _UNBOUNDED
             unit.rules.append(_Rule(mask, "any" if kind in (SCAN, RUN) else where, window, limit, lead,
-                                    lit.folded if lit is not None else True, gates))
+                                    lit.folded if lit is not None else True, gates, reach))
         if all(r.mask for r in unit.rules):
             unit.masks = tuple(r.mask for r in unit.rules if r.mask)
         for i, r in enumerate(unit.rules):
@@ -333,6 +348,8 @@ class Plan:
                     continue
             if hit and rule.lead is not None:
                 hit = self._leading(hit, rule)
+            if hit and rule.reach is not None:
+                hit = self._reached(hit, rule.reach)
             if hit and rule.gates:
                 hit = self._gated(hit, rule)
             keep.update(hit)
@@ -367,6 +384,22 @@ class Plan:
                 if not ok:
                     break
             else:
+                out.append(index)
+        return out
+
+    def _reached(self, indexes: list[int], reach: tuple[str, int]) -> list[int]:
+        """The lines whose first of the characters comes after at most n runs of space."""
+        chars, most = reach
+        text = self.text
+        out = []
+        for index in indexes:
+            ln = self.lines[index]
+            first = -1
+            for ch in chars:
+                at = text.find(ch, ln.start, ln.end)
+                if at >= 0 and (first < 0 or at < first):
+                    first = at
+            if first >= 0 and _count_runs(text, ln.start, first) <= most:
                 out.append(index)
         return out
 
