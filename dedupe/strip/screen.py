@@ -47,7 +47,7 @@ class _Rule:
     lead: tuple[str, ...] | None = None
     folded: bool = True  # its strings are case-folded (compare them with the folded line)
     gates: tuple[int, ...] = ()  # gate clause bits: each met by a hit of its strong strings or a weak one on the line
-    reach: tuple[str, int] | None = None  # (characters, n): a match holds one of them after at most n runs of space
+    reach: tuple[str, int, bool] | None = None  # (characters, n, after leading space): see `Plan._reached`
 
 
 @dataclass
@@ -124,12 +124,13 @@ class Screen:
                     clause = frozenset("\n" + s for s in lead) | _SPACE_LED
                     mask = (mask or 0) | self._clause_bit(clause, True)
             reach = None
-            if kind == SPAN and lit is not None and lit.within_line:  # a rule matched at a line start
+            if kind in (SPAN, *_LEAD_KINDS) and lit is not None and lit.within_line:  # matched at a line start
                 for clause in lit.clauses:
                     if all(len(c) == 1 and c.casefold() == c == c.upper() for c in clause):
                         bound = line_start_reach(pattern, clause)
                         if bound is not None and (reach is None or bound < reach[1]):
-                            reach = ("".join(sorted(clause)), bound)
+                            # a whole-line regex lets space precede the pattern: count after it
+                            reach = ("".join(sorted(clause)), bound, kind != SPAN)
             # where a match of the rule is kept: its window, and for whole-line rules the line's length
             limit = max_chars if kind == LINE else _UNBOUNDED
             unit.rules.append(_Rule(mask, "any" if kind in (SCAN, RUN) else where, window, limit, lead,
@@ -387,19 +388,25 @@ class Plan:
                 out.append(index)
         return out
 
-    def _reached(self, indexes: list[int], reach: tuple[str, int]) -> list[int]:
-        """The lines whose first of the characters comes after at most n runs of space."""
-        chars, most = reach
+    def _reached(self, indexes: list[int], reach: tuple[str, int, bool]) -> list[int]:
+        """The lines whose first of the characters comes after at most n runs of space (counted
+        from the line's start, or after its leading space for a whole-line regex, whose pattern
+        starts there or later: counting from there never counts more than the match holds)."""
+        chars, most, after_space = reach
         text = self.text
         out = []
         for index in indexes:
             ln = self.lines[index]
+            start = ln.start
+            if after_space:
+                while start < ln.end and text[start] in LEAD_SPACE:
+                    start += 1
             first = -1
             for ch in chars:
-                at = text.find(ch, ln.start, ln.end)
+                at = text.find(ch, start, ln.end)
                 if at >= 0 and (first < 0 or at < first):
                     first = at
-            if first >= 0 and _count_runs(text, ln.start, first) <= most:
+            if first >= 0 and _count_runs(text, start, first) <= most:
                 out.append(index)
         return out
 
