@@ -28,10 +28,18 @@ from dedupe.strip.reach import line_start_reach
 
 LINE, BLOCK, SPAN, SCAN, RUN = "line", "block", "span", "scan", "run"  # how a unit is tried
 _SPACE_RUN = regex.compile(r"\s+")  # a run of white space as the rules' \s sees it
+_NOT_RULE_SPACE = "\x1c\x1d\x1e\x1f"  # str.split splits on these; the rules' \s does not
 
 
-def _count_runs(text: str, start: int, end: int) -> int:
-    return len(_SPACE_RUN.findall(text, start, end))
+def _more_runs(text: str, start: int, end: int, most: int) -> bool:
+    """Whether text[start:end] holds more than `most` runs of white space (as the rules' \s
+    sees it). str.split stops after most + 1 cuts, so a long line costs little."""
+    part = text[start:end]
+    if len(part.split(None, most + 1)) <= most + 1:
+        return False  # at most `most` runs between its words (a run before or after: kept anyway)
+    if any(c in part for c in _NOT_RULE_SPACE):  # split saw space the rules do not: count exactly
+        return len(_SPACE_RUN.findall(part)) > most
+    return True
 
 
 @dataclass
@@ -349,10 +357,10 @@ class Plan:
                     continue
             if hit and rule.lead is not None:
                 hit = self._leading(hit, rule)
-            if hit and rule.reach is not None:
-                hit = self._reached(hit, rule.reach)
             if hit and rule.gates:
                 hit = self._gated(hit, rule)
+            if hit and rule.reach is not None:
+                hit = self._reached(hit, rule.reach)
             keep.update(hit)
         if not keep:
             return []
@@ -406,7 +414,7 @@ class Plan:
                 at = text.find(ch, start, ln.end)
                 if at >= 0 and (first < 0 or at < first):
                     first = at
-            if first >= 0 and _count_runs(text, start, first) <= most:
+            if first >= 0 and not _more_runs(text, start, first, most):
                 out.append(index)
         return out
 
