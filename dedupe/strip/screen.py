@@ -32,7 +32,7 @@ _NOT_RULE_SPACE = "\x1c\x1d\x1e\x1f"  # str.split splits on these; the rules' \s
 
 
 def _more_runs(text: str, start: int, end: int, most: int) -> bool:
-    """Whether text[start:end] holds more than `most` runs of white space (as the rules' \s
+    """Whether text[start:end] holds more than `most` runs of white space (as the rules' `\\s`
     sees it). str.split stops after most + 1 cuts, so a long line costs little."""
     part = text[start:end]
     if len(part.split(None, most + 1)) <= most + 1:
