@@ -365,11 +365,19 @@ def language_mix(text: str, lang: str | None, *, sample_chars: int = DEFAULT_SAM
                           line_chars=line_chars)[0]
 
 
+_MIX_CHUNK = 256  # documents whose lines are counted in one numpy pass
+
+
 def language_mixes(texts: Sequence[str], langs: Sequence[str | None], *, sample_chars: int = DEFAULT_SAMPLE_CHARS,
                    min_letters: int = 40, max_lines: int = 20, line_chars: int = 200) -> list[tuple[float, float]]:
     """language_mix of every text, the script counts of all their sampled lines in one numpy pass."""
     engine = get_engine(FEATURE_ENGINE)
     assert isinstance(engine, Cld2Engine), "the language-mix features are CLD2's"
+    if len(texts) > _MIX_CHUNK:  # a chunk at a time: the script counts' arrays stay small
+        return [mix for lo in range(0, len(texts), _MIX_CHUNK)
+                for mix in language_mixes(texts[lo : lo + _MIX_CHUNK], langs[lo : lo + _MIX_CHUNK],
+                                          sample_chars=sample_chars, min_letters=min_letters, max_lines=max_lines,
+                                          line_chars=line_chars)]
     samples = [text[:sample_chars] for text in texts]
     lines = [sample.splitlines() if lang else [] for sample, lang in zip(samples, langs)]
     counts = _line_script_counts([line for doc_lines in lines for line in doc_lines]).tolist()

@@ -177,3 +177,13 @@ def test_whitespace_runs_collapse_as_the_regex_does_batch_wise():
         bounds = np.r_[0, np.cumsum(lengths)]
         got = [cps[a:b].tobytes().decode("utf-32-le") for a, b in zip(bounds[:-1], bounds[1:])]
         assert got == [collapse(t, 9) for t in texts] and bounds[-1] == len(cps), texts
+
+
+def test_sampled_shingles_do_not_depend_on_the_hashing_chunk(prepared, monkeypatch):
+    from dedupe.quality import context
+
+    texts = [d.text for d in prepared]
+    whole = batch_sampled_shingles(texts)
+    monkeypatch.setattr(context, "SHINGLE_CHUNK", 7)
+    chunked = batch_sampled_shingles(texts)
+    assert all(np.array_equal(a, b) for a, b in zip(whole, chunked))

@@ -84,12 +84,20 @@ def sampled_shingles(text: str, ngram: int = 5, sample_mod: int = 4) -> set[int]
     return {h for h in (shingle_hash(s) for s in word_shingles(words, ngram)) if h % sample_mod == 0}
 
 
+SHINGLE_CHUNK = 256  # texts hashed per array pass: bounds memory and keeps the arrays in cache
+
+
 def batch_sampled_shingles(texts: list[str], ngram: int = 5, sample_mod: int = 4) -> tuple[np.ndarray, np.ndarray]:
-    """sampled_shingles of every text as (sorted distinct hashes, their document), from one array pass."""
-    batch = batch_shingle_hashes(texts, shingle="word", ngram=ngram, ta_marbuta=True)
-    doc = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(batch.offsets))
-    keep = batch.hashes % np.uint64(sample_mod) == 0
-    hashes, doc = batch.hashes[keep], doc[keep]
+    """sampled_shingles of every text as (sorted distinct hashes, their document), from array passes
+    over SHINGLE_CHUNK texts at a time."""
+    kept_hashes, kept_docs = [np.empty(0, dtype=np.uint64)], [np.empty(0, dtype=np.int64)]
+    for lo in range(0, len(texts), SHINGLE_CHUNK):
+        batch = batch_shingle_hashes(texts[lo : lo + SHINGLE_CHUNK], shingle="word", ngram=ngram, ta_marbuta=True)
+        doc = np.repeat(np.arange(lo, lo + len(batch.offsets) - 1, dtype=np.int64), np.diff(batch.offsets))
+        keep = batch.hashes % np.uint64(sample_mod) == 0
+        kept_hashes.append(batch.hashes[keep])
+        kept_docs.append(doc[keep])
+    hashes, doc = np.concatenate(kept_hashes), np.concatenate(kept_docs)
     order = np.lexsort((hashes, doc))
     hashes, doc = hashes[order], doc[order]
     distinct = np.ones(len(hashes), dtype=bool)
