@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import replace
 import re
 from urllib.parse import urlsplit
 
@@ -78,6 +79,22 @@ def test_across_sources_threshold(articles: list[dict], cfg) -> None:
     assert all(NEWSLETTER not in d.text for d in LearnedChrome(cfg)(docs))
     docs = [_doc(i, a["text"] + "\n" + NEWSLETTER, f"s{i}.example") for i, a in enumerate(articles[:4])]
     assert all(NEWSLETTER in d.text for d in LearnedChrome(cfg)(docs))
+
+
+def test_without_any_source_nothing_is_learned_however_often_a_line_repeats(articles: list[dict], cfg) -> None:
+    """Chrome is per source (or across two or more): a batch where no document names its source or
+    URL learns nothing, as the full computation would find (the stage skips it then)."""
+    def batch(source: str | None) -> list[Document]:
+        return [Document(id=f"d{i}", text=a["text"] + "\n" + FOLLOW, source=source, lang="ar", input_order=i)
+                for i, a in enumerate(articles[:10])]
+
+    assert not LearnedChrome(cfg).learn(batch(None))
+    assert all(FOLLOW in d.text and not d.removed for d in LearnedChrome(cfg)(batch(None)))
+    named = LearnedChrome(cfg).learn(batch("a.example"))
+    assert named and named.hashes  # the same lines on one named site are chrome
+    sourceless_full = replace(cfg, min_sources_across=1)  # the skip's premise: one source is not "across"
+    assert not LearnedChrome(replace(cfg, min_sources_across=2)).learn(batch(None))
+    assert LearnedChrome(sourceless_full).learn(batch(None))  # with a threshold of one source it would learn
 
 
 def test_copies_of_one_article_count_once(articles: list[dict], cfg) -> None:

@@ -303,9 +303,15 @@ class LearnedChrome:
 
     def learn(self, batch: list[Document]) -> Chrome:
         """The normalised lines that are chrome in this batch."""
+        cfg = self.cfg
+        if cfg.min_sources_across >= 2 and not any(_source_of(d) for d in batch if d.error is None):
+            # No document names its source: every line is on one "source" at most, and chrome is
+            # learned per source or across two or more, so nothing can be learned. Skip the work.
+            nothing = Chrome()
+            nothing.hashes, nothing.pages = frozenset(), {}
+            return nothing
         pages = self._pages(batch)
         groups = self.article_groups(batch, pages)
-        cfg = self.cfg
         # the lines of each (source, article group): a line counts once per distinct article
         short_of: dict[tuple[str, int], set[int]] = {}
         long_of: dict[tuple[str, int], set[int]] = {}
