@@ -66,6 +66,10 @@ class FilterJob:
         self.reject_labels = dict(reject_labels or {})
         self.learned = LearnedChrome(cfg.strip.learned) if learned and cfg.strip.learned.enabled else None
         self.signer = Signer(cfg.near)
+        self.sample_mod = 0  # > 0: signing also keeps the word shingles the classifier's context samples
+        # the context shingles words with ta marbuta folded (dedupe/quality/context.py)
+        if self.classify and self.signer.shingles_words_as(cfg.quality.containment_ngram, ta_marbuta=True):
+            self.sample_mod = cfg.quality.containment_sample_mod
         self.bands, self.rows = lsh_shape(cfg.near)
         self.totals: dict[str, int] = dict.fromkeys(("batches", *TOTALLED, "added_to_index"), 0)
         self.clusters = ClusterLog()
@@ -95,14 +99,19 @@ class FilterJob:
             for doc in live:
                 self.learned.apply(doc, chrome)
         self.clock.lap("learned")
-        signed = self.signer.sign_all([d.text for d in live])
+        texts = [d.text for d in live]
+        sample = None
+        if self.sample_mod:  # the classifier's context samples the shingles signing makes anyway
+            signed, sample = self.signer.sign_and_sample(texts, self.sample_mod)
+        else:
+            signed = self.signer.sign_all(texts)
         self.clock.lap("sign")
         since = self.index.mark()  # a shared index: what later commits by other workers are measured from
         result = find_clusters(live, self.cfg.near, self.cfg.keep_policy, index=self.index, update_index=False,
                                signed=signed)
         self.clock.lap("match")
         if self.classify and live:
-            facts = self.workers.local.classifier.near_facts(live)
+            facts = self.workers.local.classifier.near_facts(live, sample)
             live = self.workers.classify(live, facts)
         self._decide(live)
         self.clock.lap("classify")

@@ -22,6 +22,16 @@ class Signed(NamedTuple):
     sizes: np.ndarray  # int64: distinct shingles per text (for containment)
 
 
+class SampledShingles(NamedTuple):
+    """The shingle hashes that are 0 modulo some k (Broder's MOD-k sample), with their text's
+    number; `covered[i]`: text i's sample is all here (word shingles or none), else it was
+    shingled by characters and is absent."""
+
+    hashes: np.ndarray  # uint64
+    owner: np.ndarray  # int64, the text's position
+    covered: np.ndarray  # bool per text
+
+
 _OWNER_SHIFT = np.uint64(40)  # sort key: document number in the top 24 bits, hash's top 40 bits below
 
 
@@ -65,20 +75,46 @@ class Signer:
 
     def sign_all(self, texts: Sequence[str]) -> Signed:
         """Signatures, exact keys, shingle kinds and distinct shingle counts of many texts."""
+        return self._sign(texts, 0)[0]
+
+    def shingles_words_as(self, ngram: int, ta_marbuta: bool) -> bool:
+        """Whether this signer's word shingles are word `ngram`-grams with that ta marbuta fold."""
+        c = self.cfg
+        return c.shingle == "word" and c.ngram == ngram and bool(getattr(c, "ta_marbuta", False)) == ta_marbuta
+
+    def sign_and_sample(self, texts: Sequence[str], sample_mod: int) -> tuple[Signed, SampledShingles]:
+        """sign_all, and the word shingle hashes that are 0 modulo `sample_mod` (what the
+        classifier's near-duplicate context samples, when it shingles as this signer does)."""
+        signed, sampled = self._sign(texts, sample_mod)
+        assert sampled is not None
+        return signed, sampled
+
+    def _sign(self, texts: Sequence[str], sample_mod: int) -> tuple[Signed, SampledShingles | None]:
         c = self.cfg
         sigs, keys, kinds, sizes = [], [], [], []
+        kept_hashes, kept_owner = [np.empty(0, dtype=np.uint64)], [np.empty(0, dtype=np.int64)]
         for lo in range(0, len(texts), self.batch_docs):
             bh = self._hashes(list(texts[lo : lo + self.batch_docs]))
             sigs.append(signatures(bh.hashes, bh.offsets, c.num_perm, c.seed, c.scheme))
             keys.append(bh.exact_keys)
             kinds.extend(bh.kinds)
             sizes.append(distinct_counts(bh.hashes, bh.offsets))
+            if sample_mod:
+                owner = np.repeat(np.arange(lo, lo + len(bh.kinds), dtype=np.int64), np.diff(bh.offsets))
+                keep = bh.hashes % np.uint64(sample_mod) == 0
+                keep &= np.array([k == "word" for k in bh.kinds], dtype=bool)[owner - lo]
+                kept_hashes.append(bh.hashes[keep])
+                kept_owner.append(owner[keep])
+        sampled = None
+        if sample_mod:
+            sampled = SampledShingles(np.concatenate(kept_hashes), np.concatenate(kept_owner),
+                                      np.array([k != "char" for k in kinds], dtype=bool))
         if not sigs:
             from dedupe.near.minhash import dtype_of
 
             return Signed(np.empty((0, c.num_perm), dtype=dtype_of(c.scheme)), np.empty(0, dtype=np.uint64), [],
-                          np.empty(0, dtype=np.int64))
-        return Signed(np.concatenate(sigs), np.concatenate(keys), kinds, np.concatenate(sizes))
+                          np.empty(0, dtype=np.int64)), sampled
+        return Signed(np.concatenate(sigs), np.concatenate(keys), kinds, np.concatenate(sizes)), sampled
 
     def sign_with_keys(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """(signatures n × num_perm, exact keys uint64, shingle kind per text)."""

@@ -17,6 +17,7 @@ import numpy as np
 from dedupe.config import QualityConfig, load_config
 from dedupe.document import Document
 from dedupe.errors import ConfigError
+from dedupe.near.signer import SampledShingles
 from dedupe.quality.batch import batch_features
 from dedupe.quality.context import NearFacts, batch_near_facts
 from dedupe.quality.explain import explain
@@ -56,9 +57,11 @@ class Classifier:
                               "rebuild it with scripts/train_default_model.py")
         return cls(QualityModel.load(chosen), cfg)
 
-    def near_facts(self, docs: list[Document]) -> list[NearFacts]:
-        """The near-duplicate context of each document within `docs` (containment, first publisher)."""
-        return batch_near_facts(docs, ngram=self.cfg.containment_ngram, sample_mod=self.cfg.containment_sample_mod)
+    def near_facts(self, docs: list[Document], sample: SampledShingles | None = None) -> list[NearFacts]:
+        """The near-duplicate context of each document within `docs` (containment, first publisher);
+        `sample`: the Signer's sampled shingles of their texts, when it shingles as the context does."""
+        return batch_near_facts(docs, ngram=self.cfg.containment_ngram, sample_mod=self.cfg.containment_sample_mod,
+                                sample=sample)
 
     def classify(self, docs: list[Document], facts: list[NearFacts] | None = None) -> list[Document]:
         """Label a list of documents in place (they are each other's near-duplicate context, unless

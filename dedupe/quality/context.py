@@ -20,6 +20,7 @@ import numpy as np
 
 from dedupe.document import Document
 from dedupe.near.arrays import batch_shingle_hashes
+from dedupe.near.signer import SampledShingles
 from dedupe.quality.sorting import sort_by, stable_order
 from dedupe.text import normalise, shingle_hash, tokens, word_shingles
 
@@ -105,9 +106,29 @@ def batch_sampled_shingles(texts: list[str], ngram: int = 5, sample_mod: int = 4
     return hashes[distinct], doc[distinct]
 
 
+def _with_signer_sample(texts: list[str], sample: SampledShingles, ngram: int,
+                        sample_mod: int) -> tuple[np.ndarray, np.ndarray]:
+    """batch_sampled_shingles, taking what the signer sampled and hashing only the texts it did
+    not shingle by words (those shorter than its word-shingle minimum)."""
+    missing = np.flatnonzero(~sample.covered)
+    hashes, doc = [sample.hashes], [sample.owner]
+    if len(missing):
+        h, o = batch_sampled_shingles([texts[i] for i in missing.tolist()], ngram, sample_mod)
+        hashes.append(h)
+        doc.append(missing[o])
+    hashes_all, doc_all = np.concatenate(hashes), np.concatenate(doc)
+    order = np.lexsort((hashes_all, doc_all))
+    hashes_all, doc_all = hashes_all[order], doc_all[order]
+    distinct = np.ones(len(hashes_all), dtype=bool)
+    distinct[1:] = (hashes_all[1:] != hashes_all[:-1]) | (doc_all[1:] != doc_all[:-1])
+    return hashes_all[distinct], doc_all[distinct]
+
+
 def batch_near_facts(docs: list[Document], *, ngram: int = 5, sample_mod: int = 4,
-                     max_postings: int = 50) -> list[NearFacts]:
-    """NearFacts for every document of the batch, in the batch's order."""
+                     max_postings: int = 50, sample: SampledShingles | None = None) -> list[NearFacts]:
+    """NearFacts for every document of the batch, in the batch's order. `sample`: the Signer's
+    sampled shingles of these documents' texts, when Signer.shingles_words_as says it shingles as
+    the context does (word n-grams of `ngram`, ta marbuta folded), so they are not hashed twice."""
     n = len(docs)
     order = sorted(range(n), key=lambda i: _order_key(docs[i]))
     rank = np.empty(n, dtype=np.int64)
@@ -119,7 +140,10 @@ def batch_near_facts(docs: list[Document], *, ngram: int = 5, sample_mod: int = 
             clusters[doc.cluster.id].append(i)
     first_in_cluster = {cid: min(members, key=lambda i: rank[i]) for cid, members in clusters.items()}
 
-    hashes, owner = batch_sampled_shingles([d.text for d in docs], ngram, sample_mod)
+    if sample is None:
+        hashes, owner = batch_sampled_shingles([d.text for d in docs], ngram, sample_mod)
+    else:
+        hashes, owner = _with_signer_sample([d.text for d in docs], sample, ngram, sample_mod)
     sampled = np.bincount(owner, minlength=n)[:n]
     best, best_j, shared = _pair_counts(hashes, owner, rank, n, max_postings)
     facts = []
