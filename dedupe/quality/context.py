@@ -98,7 +98,11 @@ def batch_sampled_shingles(texts: list[str], ngram: int = 5, sample_mod: int = 4
         keep = batch.hashes % np.uint64(sample_mod) == 0
         kept_hashes.append(batch.hashes[keep])
         kept_docs.append(doc[keep])
-    hashes, doc = np.concatenate(kept_hashes), np.concatenate(kept_docs)
+    return _distinct_by_doc(np.concatenate(kept_hashes), np.concatenate(kept_docs))
+
+
+def _distinct_by_doc(hashes: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each (document, hash) pair once, sorted by document then hash."""
     order = np.lexsort((hashes, doc))
     hashes, doc = hashes[order], doc[order]
     distinct = np.ones(len(hashes), dtype=bool)
@@ -116,12 +120,7 @@ def _with_signer_sample(texts: list[str], sample: SampledShingles, ngram: int,
         h, o = batch_sampled_shingles([texts[i] for i in missing.tolist()], ngram, sample_mod)
         hashes.append(h)
         doc.append(missing[o])
-    hashes_all, doc_all = np.concatenate(hashes), np.concatenate(doc)
-    order = np.lexsort((hashes_all, doc_all))
-    hashes_all, doc_all = hashes_all[order], doc_all[order]
-    distinct = np.ones(len(hashes_all), dtype=bool)
-    distinct[1:] = (hashes_all[1:] != hashes_all[:-1]) | (doc_all[1:] != doc_all[:-1])
-    return hashes_all[distinct], doc_all[distinct]
+    return _distinct_by_doc(np.concatenate(hashes), np.concatenate(doc))
 
 
 def batch_near_facts(docs: list[Document], *, ngram: int = 5, sample_mod: int = 4,
