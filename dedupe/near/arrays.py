@@ -44,7 +44,7 @@ class _PowerTables:
         return self.p, self.p_inv
 
 
-_TABLES = _PowerTables()
+POWER_TABLES = _PowerTables()  # shared by every array path that hashes spans (dedupe.quality.textbatch too)
 
 
 POINTWISE_MIN_CHARS = 50_000  # below this a batch is normalised text by text: the lookup tables' set-up costs more
@@ -120,7 +120,7 @@ def token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     """fmix64(sum cp_i * P^i) per token, via prefix sums over the whole batch."""
     if len(starts) == 0:
         return np.empty(0, dtype=np.uint64)
-    p, p_inv = _TABLES.p_tables(len(cps) + 1)
+    p, p_inv = POWER_TABLES.p_tables(len(cps) + 1)
     prefix = np.zeros(len(cps) + 1, dtype=np.uint64)
     np.cumsum(cps * p[: len(cps)], out=prefix[1:])
     raw = (prefix[ends] - prefix[starts]) * p_inv[starts]

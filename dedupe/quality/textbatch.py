@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dedupe.quality.codepoints import BIT, lookup
-from dedupe.text.hashing import MASK64, P, fmix64_array, powers
+from dedupe.near.arrays import POWER_TABLES
+from dedupe.text.hashing import fmix64_array
 
 APOSTROPHES = np.array([ord("'"), ord("’")], dtype=np.uint32)
 
@@ -47,30 +48,13 @@ def shifted(mask: np.ndarray, by: int, fill: bool = False) -> np.ndarray:
     return out
 
 
-class _Powers:
-    """P**i and P**-i mod 2^64, grown on demand (P is odd, so invertible)."""
-
-    def __init__(self) -> None:
-        self.p = np.empty(0, dtype=np.uint64)
-        self.inv = np.empty(0, dtype=np.uint64)
-
-    def get(self, count: int) -> tuple[np.ndarray, np.ndarray]:
-        if count > len(self.p):
-            size = max(count, 2 * len(self.p), 1 << 16)
-            self.p, self.inv = powers(P, size), powers(pow(P, -1, MASK64 + 1), size)
-        return self.p, self.inv
-
-
-_POWERS = _Powers()
-
-
 def span_hashes(values: np.ndarray, keep: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """fmix64(sum of kept values * P^rank) over [start, end) spans, ranks counting kept positions only:
     dedupe.text.hashing.token_hash of the span's string with the unkept characters removed."""
     if len(starts) == 0:
         return np.empty(0, dtype=np.uint64)
     rank = np.cumsum(keep) - keep  # kept positions before each position
-    p, inv = _POWERS.get(int(rank[-1]) + 2)
+    p, inv = POWER_TABLES.p_tables(int(rank[-1]) + 2)
     terms = np.where(keep, values.astype(np.uint64) * p[rank], np.uint64(0))
     prefix = np.zeros(len(values) + 1, dtype=np.uint64)
     np.cumsum(terms, out=prefix[1:])
