@@ -93,14 +93,27 @@ def _salvage(line: bytes) -> dict[str, str]:
 _HUGE = float(2**63)
 
 
+_SCALARS = (str, int, bool, type(None))
+
+
 def any_float(value: Any, test: Callable[[float], bool]) -> bool:
-    """Whether `test` holds for some float anywhere in a JSON value (dicts and lists walked)."""
-    if isinstance(value, float):
-        return test(value)
-    if isinstance(value, dict):
-        return any(any_float(v, test) for v in value.values())
-    if isinstance(value, list):
-        return any(any_float(v, test) for v in value)
+    """Whether `test` holds for some float anywhere in a JSON value (dicts and lists walked).
+
+    Walked with a stack, strings and integers passed over first: it runs on every record read
+    and written, and a record is mostly strings.
+    """
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if type(item) in _SCALARS:
+            continue
+        if isinstance(item, float):
+            if test(item):
+                return True
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
     return False
 
 
