@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from dedupe.document import Document
 from dedupe.quality.context import NearFacts, batch_near_facts
 from dedupe.quality.features import HashingSettings, char_matrix, char_scores, numeric_matrix
 from dedupe.quality.signals import SignalSettings, Signals, batch_signals
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp  # the n-gram matrix of training; scoring runs without scipy
 
 
 @dataclass

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.sparse as sp
 
 from dedupe.quality.features import NUMERIC_FEATURES, signal_of
 from dedupe.quality.model import QualityModel
 from dedupe.quality.signals import SIGNALS, Signals
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp  # the n-gram matrix of training; scoring runs without scipy
 
 
 _SIGNAL_NAMES = list(SIGNALS)

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from dedupe.lang import ARABIC_SCRIPT_LANGS
 from dedupe.quality.listlike import LISTLIKE_STATS
 from dedupe.quality.ngrams import ngram_matrix, ngram_scores
 from dedupe.quality.signals import SIGNALS
 from dedupe.quality.style import STYLE_STATS
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp  # char_matrix's result (training); scoring needs no scipy
 
 FEATURE_VERSION = 4
 ARABIC_PREFIX = "arabic*"

@@ -8,6 +8,9 @@ plus that first stage's out-of-fold score, which lets the few explainable signal
 weight beside thousands of n-grams and calibrates the probabilities at the same time. Both stages
 fold into one linear score (signal weights, n-gram weights, intercept), so the file holds only
 numbers and settings (no pickle): loading a model a user was sent runs no code.
+
+Scoring needs numpy only: scipy (sparse n-gram matrices) and scikit-learn are imported where a model
+is fitted or a CSR matrix is passed in, so `dedupe filter` with the classifier does not load them.
 """
 
 from __future__ import annotations
@@ -18,14 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.special import expit
 
 from dedupe.errors import ConfigError
 from dedupe.quality.features import CLIPPED_FEATURES, FEATURE_VERSION, NUMERIC_FEATURES, HashingSettings
 from dedupe.quality.split import group_folds
 
 if TYPE_CHECKING:
+    import scipy.sparse as sp
+
     from dedupe.config import TrainConfig
 
 LABELS: tuple[str, ...] = ("syndicated", "machine_translated", "low_quality")
@@ -112,7 +115,15 @@ class LabelModel:
         a, b = self.calibration
         char_part = chars if isinstance(chars, np.ndarray) else self.char_scores(chars)
         score = numeric @ self.numeric_coef + char_part + self.intercept
-        return expit(a * score + b)  # 1 / (1 + e^-x) without overflow at large |x|
+        return sigmoid(a * score + b)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-x) (scipy.special.expit's values without importing scipy), from e^-|x| so that no
+    exponential overflows however large |x| is."""
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 Z_LIMIT = 4.0  # the CLIPPED_FEATURES are read at most this many standard deviations from the mean

@@ -7,8 +7,9 @@ polynomial (base P, mod 2^32), counts read as log(1 + count), rows l2-normalised
 halves the memory traffic of 64-bit, and a hashing space of 2^18 columns needs no more.
 `ngram_columns` is the readable per-text reference; `ngram_matrix` gets the same matrix for a
 batch from array arithmetic and one sort of packed (document, column) keys per chunk of 64 documents
-(small enough to stay in the CPU cache); `ngram_scores` multiplies each chunk by the model's weights
-at once, so scoring never holds the batch's matrix.
+(small enough to stay in the CPU cache); `ngram_scores` multiplies each chunk's (document, column,
+value) entries by the model's weights at once (numpy gathers and sums), so scoring never holds the
+batch's matrix and never imports scipy (only training and the references build CSR matrices).
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 _WHITESPACE_RUN = re.compile(r"\s\s+")
 MASK32 = (1 << 32) - 1
@@ -67,6 +71,8 @@ CHUNK_DOCS = 64  # documents counted per pass: their keys stay in the CPU cache 
 def ngram_matrix(texts: list[str], *, n_features: int, ngram_min: int, ngram_max: int, max_chars: int,
                  sublinear: bool = True, lowercase: bool = False, chunk: int = CHUNK_DOCS) -> sp.csr_matrix:
     """The hashed n-gram rows of a batch of texts (CSR, float64, sorted columns)."""
+    import scipy.sparse as sp  # training and the references build the matrix; scoring does not
+
     bits = _bits(n_features)
     parts = [_chunk_matrix(texts[i : i + chunk], max_chars, lowercase, bits, ngram_min, ngram_max, sublinear)
              for i in range(0, len(texts), chunk)]
@@ -83,15 +89,30 @@ def ngram_scores(texts: list[str], weights: np.ndarray, *, ngram_min: int, ngram
     bits = _bits(n_features)
     out = np.zeros((len(texts), n_labels), dtype=np.float64)
     for i in range(0, len(texts), chunk):
-        matrix = _chunk_matrix(texts[i : i + chunk], max_chars, lowercase, bits, ngram_min, ngram_max, sublinear)
-        for label in range(n_labels):  # one sparse-times-vector product per label: faster than times a matrix
-            out[i : i + matrix.shape[0], label] = matrix @ weights[label]
+        part = texts[i : i + chunk]
+        rows, cols, data = _chunk_entries(part, max_chars, lowercase, bits, ngram_min, ngram_max, sublinear)
+        for label in range(n_labels):  # each row's entries times their columns' weights, summed in column
+            # order (as the CSR matrix-vector product sums them, so the scores are the same numbers)
+            out[i : i + len(part), label] = np.bincount(rows, weights=data * weights[label].take(cols),
+                                                        minlength=len(part))
     return out
 
 
 def _chunk_matrix(texts: list[str], max_chars: int, lowercase: bool, bits: int, ngram_min: int, ngram_max: int,
                   sublinear: bool) -> sp.csr_matrix:
-    """The chunk's rows: counts of equal (document, column) keys, log-scaled, l2-normalised."""
+    """The chunk's rows as a CSR matrix (float64, sorted columns)."""
+    import scipy.sparse as sp
+
+    n_docs = len(texts)
+    rows, cols, data = _chunk_entries(texts, max_chars, lowercase, bits, ngram_min, ngram_max, sublinear)
+    indptr = np.searchsorted(rows, np.arange(n_docs + 1, dtype=np.int32)).astype(np.int32)
+    return sp.csr_matrix((data, cols, indptr), shape=(n_docs, 1 << bits))
+
+
+def _chunk_entries(texts: list[str], max_chars: int, lowercase: bool, bits: int, ngram_min: int, ngram_max: int,
+                   sublinear: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The chunk's rows as (document, column, value) arrays sorted by document, then column: counts of
+    equal (document, column) keys, log-scaled, l2-normalised."""
     n_docs = len(texts)
     cps, lengths = _collapsed(texts, max_chars, lowercase)
     packed = _chunk_keys(cps, lengths, bits, ngram_min, ngram_max)
@@ -111,8 +132,7 @@ def _chunk_matrix(texts: list[str], max_chars: int, lowercase: bool, bits: int, 
         data = np.log1p(counts.astype(np.float64))
     norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=n_docs))
     data /= norms[rows]
-    indptr = np.searchsorted(rows, np.arange(n_docs + 1, dtype=np.int32)).astype(np.int32)
-    return sp.csr_matrix((data, cols, indptr), shape=(n_docs, 1 << bits))
+    return rows, cols, data
 
 
 _LOG1P = np.log1p(np.arange(1 << 16, dtype=np.float64))  # log(1 + count) of every count a chunk can hold
