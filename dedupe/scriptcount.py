@@ -15,6 +15,8 @@ from functools import lru_cache
 import numpy as np
 import regex
 
+from dedupe.cachedir import cached_table
+
 _LETTER_BIT, _LATIN_BIT, _ALPHABET_BIT, _SCRIPT_BITS = 0x10, 0x20, 0x40, 0x0F
 _BMP = 0x10000
 
@@ -32,6 +34,18 @@ class ScriptTable:
             raise ValueError(f"at most {_SCRIPT_BITS} scripts, got {len(scripts)}")
         self.classes = (letter, latin, alphabet)
         self.scripts = list(scripts)
+        key = "\0".join(f"{p.pattern}\0{p.flags}" for p in (*self.classes, *self.scripts))
+        self.table = cached_table("scripts", key, __file__, (_BMP,), np.uint8, self._plane_table)
+        # histogram of class bytes -> counts: one matrix product
+        byte = np.arange(256)
+        columns = [(byte & bit) != 0 for bit in (_LETTER_BIT, _LATIN_BIT, _ALPHABET_BIT)]
+        columns += [(byte & _SCRIPT_BITS) == number for number in range(1, len(self.scripts) + 1)]
+        self.weights = np.stack(columns, axis=1).astype(np.int64)
+        self._astral = lru_cache(maxsize=4096)(self._classify)
+
+    def _plane_table(self) -> np.ndarray:
+        """The class byte of every BMP code point, from each class's regex run over the whole plane
+        (kept between runs by dedupe.cachedir: 30-60 ms to build)."""
         plane = "".join(map(chr, range(_BMP)))
         table = np.zeros(_BMP, dtype=np.uint8)
         for bit, pattern in zip((_LETTER_BIT, _LATIN_BIT, _ALPHABET_BIT), self.classes):
@@ -40,13 +54,7 @@ class ScriptTable:
         for number, pattern in enumerate(self.scripts, start=1):
             for run in pattern.finditer(plane):
                 table[run.start():run.end()] |= number
-        self.table = table
-        # histogram of class bytes -> counts: one matrix product
-        byte = np.arange(256)
-        columns = [(byte & bit) != 0 for bit in (_LETTER_BIT, _LATIN_BIT, _ALPHABET_BIT)]
-        columns += [(byte & _SCRIPT_BITS) == number for number in range(1, len(self.scripts) + 1)]
-        self.weights = np.stack(columns, axis=1).astype(np.int64)
-        self._astral = lru_cache(maxsize=4096)(self._classify)
+        return table
 
     def _classify(self, code: int) -> int:
         char = chr(code)

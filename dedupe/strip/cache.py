@@ -22,20 +22,12 @@ from typing import Any
 
 import regex
 
+from dedupe.cachedir import cache_dir
 from dedupe.strip import literals as _literals_module
 from dedupe.strip.literals import Literals, required_literals
 
 _FORMAT = 1
 _MAX_ENTRIES = 4096  # a cache fed by ever-changing user packs stays small
-
-
-def cache_dir() -> Path:
-    """Where dedupe keeps files it can rebuild (DEDUPE_CACHE_DIR, XDG_CACHE_HOME, ~/.cache)."""
-    explicit = os.environ.get("DEDUPE_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dedupe"
 
 
 def _digest(*parts: str) -> str:

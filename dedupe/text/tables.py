@@ -7,6 +7,7 @@ from functools import lru_cache
 import numpy as np
 import regex
 
+from dedupe.cachedir import cached_table
 from dedupe.text.normalise import _table
 from dedupe.text.tokens import WORD
 
@@ -27,8 +28,12 @@ def word_table() -> np.ndarray:
     """Bool per code point: does `regex`'s \\w match it (the same class tokens() uses).
 
     One substitution of a one-character \\w pattern over every code point, in C: a fraction of
-    what a Python loop over 1.1 million characters costs at start-up.
+    what a Python loop over 1.1 million characters costs; kept between runs (dedupe.cachedir).
     """
+    return cached_table("word", f"{WORD.pattern}\0{WORD.flags}", __file__, (UNICODE_SIZE,), np.bool_, _word_table)
+
+
+def _word_table() -> np.ndarray:
     one = regex.compile(r"\w", flags=WORD.flags)
     marked = one.sub("\x01", _all_code_points())
     table = np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32) == 1
@@ -54,8 +59,12 @@ def casefold_changes() -> np.ndarray:
     """Bool per code point: does str.casefold change it (casefold maps each code point on its own).
 
     Blocks of 256 code points that casefold leaves alone (most of them) are skipped whole; only
-    the others are checked one code point at a time.
+    the others are checked one code point at a time. Kept between runs (dedupe.cachedir).
     """
+    return cached_table("casefold", "", __file__, (UNICODE_SIZE,), np.bool_, _casefold_changes)
+
+
+def _casefold_changes() -> np.ndarray:
     table = np.zeros(UNICODE_SIZE, dtype=bool)
     everything = _all_code_points()
     step = 256
