@@ -96,3 +96,21 @@ def test_classifying_loads_neither_scipy_nor_scikit_learn(prepared):
     docs = [Document(id=d.id, text=d.text, lang=d.lang, input_order=d.input_order) for d in prepared[:20]]
     Classifier.load().classify(docs)
     assert all(set(d.labels) == set(QualityModel.load(default_model_path()).labels) for d in docs)
+
+
+def test_the_model_read_by_orjson_equals_the_model_read_by_json(tmp_path):
+    path = default_model_path()
+    fast = QualityModel.load(path)
+    slow = QualityModel.from_json(json.loads(path.read_text(encoding="utf-8")), str(path))
+    assert fast.labels == slow.labels and fast.hashing == slow.hashing and fast.metadata == slow.metadata
+    assert np.array_equal(fast.numeric_mean, slow.numeric_mean) and np.array_equal(fast.numeric_scale, slow.numeric_scale)
+    for label in fast.labels:
+        a, b = fast.label_models[label], slow.label_models[label]
+        assert np.array_equal(a.char_index, b.char_index) and np.array_equal(a.char_coef, b.char_coef)
+        assert np.array_equal(a.numeric_coef, b.numeric_coef) and (a.intercept, a.calibration) == (b.intercept, b.calibration)
+    # what orjson refuses but json.dumps may write (NaN) is still read, by json
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["metadata"]["note"] = float("nan")
+    odd = tmp_path / "nan.json"
+    odd.write_text(json.dumps(data), encoding="utf-8")
+    assert np.isnan(QualityModel.load(odd).metadata["note"])
