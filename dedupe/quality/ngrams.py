@@ -141,7 +141,9 @@ _LOG1P = np.log1p(np.arange(1 << 16, dtype=np.float64))  # log(1 + count) of eve
 @lru_cache(maxsize=1)
 def _whitespace() -> np.ndarray:
     """Per BMP code point: does `_WHITESPACE_RUN`'s \\s match it (no code point above the BMP does)."""
-    plane = "".join(" " if 0xD800 <= c < 0xE000 else chr(c) for c in range(0x10000)).replace(" ", "\x01")
+    cps = np.arange(0x10000, dtype=np.uint32)  # the plane as one string, built by numpy, not a Python loop
+    cps[(cps >= 0xD800) & (cps < 0xE000) | (cps == ord(" "))] = 1  # surrogates and the marker itself: \x01
+    plane = cps.tobytes().decode("utf-32-le")
     marked = re.sub(r"\s", " ", plane)
     table = np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32) == ord(" ")
     table[ord(" ")] = True
