@@ -45,3 +45,17 @@ def test_a_filter_run_without_the_classifier_loads_none_of_them(tmp_path) -> Non
     loaded = loaded_after(code)
     assert "dedupe" in loaded and (tmp_path / "k.jsonl").exists()
     assert not loaded & {"sklearn", "scipy", "trafilatura", "pyarrow", "datasketch", "langdetect", "jinja2"}
+
+
+def test_a_filter_run_with_the_classifier_loads_neither_scipy_nor_scikit_learn(tmp_path) -> None:
+    """The classifier scores with numpy alone: scipy and scikit-learn are for `dedupe train`."""
+    doc = tmp_path / "one.jsonl"
+    doc.write_text(json.dumps({"id": "a", "text": "One short story about the harbour, told twice. " * 30}) + "\n",
+                   encoding="utf-8")
+    code = ("from dedupe.cli import cli\n"
+            f"cli.main(['filter', {str(doc)!r}, '-o', {str(tmp_path / 'k.jsonl')!r}, '--rejects', "
+            f"{str(tmp_path / 'r.jsonl')!r}, '-q'], standalone_mode=False)")
+    loaded = loaded_after(code)
+    kept = [json.loads(line) for line in (tmp_path / "k.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(kept) == 1 and kept[0]["dedupe"]["labels"]  # the classifier ran
+    assert not loaded & {"sklearn", "scipy", "trafilatura", "pyarrow", "datasketch", "langdetect", "jinja2"}
