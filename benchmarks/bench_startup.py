@@ -7,7 +7,8 @@ characters or more in ../shared/data/extraction-aeb; a built-in short story when
 absent). For context, the same run times `python -c 'import numpy'` (the floor: every filter
 run needs numpy) and `python -c 'import datasketch'` (what a datasketch-only script loads first).
 Each command runs as a fresh process `--runs` times; the median and the fastest are printed
-(the fastest is the least disturbed by other work on the machine). `--tree PATH` runs the
+(the fastest is the least disturbed by other work on the machine), and the least CPU time (user +
+system) of the process, which a busy machine disturbs far less than the wall time. `--tree PATH` runs the
 package found at PATH instead (e.g. an older checkout unpacked with `git archive`); given twice,
 the two trees' runs interleave, so a before and after are measured under the same load. The filter
 also runs with a new, empty cache folder each time (`DEDUPE_CACHE_DIR`: the rule-pattern cache of
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,16 +56,17 @@ def _env(tree: Path | None) -> dict[str, str]:
     return env
 
 
-def wall(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
-    """(median, fastest) seconds of `cmd` as a fresh process."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, env=env)
-        times.append(time.perf_counter() - start)
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.decode(errors='replace')[-500:]}")
-    return statistics.median(times), min(times)
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of `cmd` as a fresh process; CPU (user + system) is what other work on a
+    shared machine disturbs least."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, env=env)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.decode(errors='replace')[-500:]}")
+    return elapsed, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def import_profile(cmd: list[str], env: dict[str, str], top: int = 10) -> list[tuple[str, float]]:
@@ -95,6 +98,8 @@ def main() -> None:
         doc = Path(tmp) / "one.jsonl"
         document = news_document()
         doc.write_text(json.dumps(document) + "\n", encoding="utf-8")
+        bare = Path(tmp) / "no-url.jsonl"  # the same text without a URL: no source, so no tldextract
+        bare.write_text(json.dumps({k: v for k, v in document.items() if k != "url"}) + "\n", encoding="utf-8")
         out = ["-o", str(Path(tmp) / "kept.jsonl"), "--rejects", str(Path(tmp) / "rejects.jsonl"), "-q"]
         cases = {
             "python -c 'import numpy' (reference)": [py, "-c", "import numpy"],
@@ -105,22 +110,25 @@ def main() -> None:
             COLD: [py, "-m", "dedupe", "filter", str(doc), *out, "--no-classify"],
             "dedupe filter, 1 doc, defaults": [py, "-m", "dedupe", "filter", str(doc), *out],
             COLD_DEFAULTS: [py, "-m", "dedupe", "filter", str(doc), *out],
+            "  ... defaults, document without a URL": [py, "-m", "dedupe", "filter", str(bare), *out],
         }
         print(f"runs: {args.runs}   python: {sys.version.split()[0]}   cores: {os.cpu_count()}   "
               f"load at start: {os.getloadavg()[0]:.1f}   document: {document['id']} ({len(document['text'])} characters)")
-        times: dict[tuple[int, str], list[float]] = {(t, name): [] for t in range(len(trees)) for name in cases}
+        times: dict[tuple[int, str], list[tuple[float, float]]] = {(t, name): [] for t in range(len(trees)) for name in cases}
         for _ in range(args.runs):
             for t, tree in enumerate(trees):
                 for name, cmd in cases.items():
                     env = _env(tree)
                     if name in (COLD, COLD_DEFAULTS):  # a fresh, empty cache folder: patterns and tables again
                         env["DEDUPE_CACHE_DIR"] = tempfile.mkdtemp(prefix="cold-cache-", dir=tmp)
-                    times[(t, name)].extend(wall(cmd, 1, env)[1:])
+                    times[(t, name)].append(run_once(cmd, env))
         for t, tree in enumerate(trees):
             print(f"\ntree: {tree or REPO}")
-            print(f"{'command':<40} {'median s':>9} {'fastest s':>10}")
+            print(f"{'command':<40} {'median s':>9} {'fastest s':>10} {'least CPU s':>12}")
             for name in cases:
-                print(f"{name:<40} {statistics.median(times[(t, name)]):>9.3f} {min(times[(t, name)]):>10.3f}")
+                walls = [w for w, _ in times[(t, name)]]
+                cpu = min(c for _, c in times[(t, name)])
+                print(f"{name:<40} {statistics.median(walls):>9.3f} {min(walls):>10.3f} {cpu:>12.3f}")
         print(f"\nload at end: {os.getloadavg()[0]:.1f}")
         for name in ("dedupe filter, 1 doc, --no-classify", "dedupe filter, 1 doc, defaults"):
             profile = import_profile(cases[name], _env(trees[-1]))
