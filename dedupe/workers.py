@@ -39,7 +39,7 @@ class Workbench:
         start = perf_counter()
         detected = list(self.detect(docs))
         middle = perf_counter()
-        stripped = [self.stripper.strip(doc) for doc in detected]
+        stripped = self.stripper.strip_batch(detected)
         self.seconds["language"] += middle - start
         self.seconds["strip"] += perf_counter() - middle
         return stripped

@@ -53,16 +53,25 @@ def split_lines(text: str) -> list[Line]:
         parts.pop()
         last = len(parts)  # every part kept is ended by a break
     lines: list[Line] = []
+    append = lines.append
+    new = tuple.__new__  # Line(...) without the named tuple's Python-level __new__
     pos = 0
     blank = _BLANK.fullmatch
+    if "\r" not in text:  # no line ends with "\r": each line's content is its part
+        for i, part in enumerate(parts):
+            end = pos + len(part)
+            # a line starting with a letter or digit is not blank (no such character is blank space)
+            append(new(Line, (i, pos, end, end if i == last else end + 1,
+                              not part or (not part[0].isalnum() and blank(part) is not None))))
+            pos = end + 1
+        return lines
     for i, part in enumerate(parts):
         size = len(part)
         end = pos + size
         stop = end if i == last else end + 1
         if stop > end and size and part[-1] == "\r":
             end -= 1
-        # a line starting with a letter or digit is not blank (no such character is blank space)
-        lines.append(Line(i, pos, end, stop, not size or (not part[0].isalnum() and blank(text, pos, end) is not None)))
+        append(new(Line, (i, pos, end, stop, not size or (not part[0].isalnum() and blank(text, pos, end) is not None))))
         pos = stop
     return lines
 

@@ -84,6 +84,12 @@ _LEAD_KINDS = (LINE, BLOCK, RUN)  # units whose regex matches a whole line from 
 _SPACE_LED = frozenset("\n" + c for c in LEAD_SPACE)  # a line starting with space
 
 
+def fold_text(text: str) -> bytes:
+    """What the automaton scans: a line break standing for the text's start, then the
+    case-folded text as UTF-8 (an ASCII text folds as it lowers, and str.lower is the faster)."""
+    return b"\n" + (text.lower().encode("ascii") if text.isascii() else text.casefold().encode("utf-8"))
+
+
 class Screen:
     """Built once per RuleSet from its units; `plan(text, lines)` screens one text."""
 
@@ -102,8 +108,10 @@ class Screen:
         self._lead_chars = 0  # the longest leading string: how much of a line's head to look at
         # one bit of each rule's clause mask -> (unit, rule number, mask): from a line's hits to the
         # rules whose clauses it may hold, without looking at every rule of every unit
-        self._trigger: dict[int, list[tuple[int, int, int]]] = {}
+        self._trigger: dict[int, list[tuple[tuple[int, int], int]]] = {}
+        self._open_units: set[int] = set()  # units with a rule that needs no clause: always live
         self._triggers = 0  # every trigger bit
+        self._batch_tables: object | None = None  # batchscreen's arrays of these bits (built on first use)
 
     def add_unit(self, kind: str, rules: Sequence[tuple[str, bool, str, int, int]]) -> int:
         """Register a unit of (pattern, ignore_case, where, window, max_chars) rules; its id."""
@@ -145,13 +153,16 @@ class Screen:
                                     lit.folded if lit is not None else True, gates, reach))
         if all(r.mask for r in unit.rules):
             unit.masks = tuple(r.mask for r in unit.rules if r.mask)
+        else:
+            self._open_units.add(len(self.units))
         for i, r in enumerate(unit.rules):
             if r.mask:  # triggered by its rarest clause (the fewest, longest strings)
                 bit = self._rarest(r.mask)
-                self._trigger.setdefault(bit, []).append((len(self.units), i, r.mask))
+                self._trigger.setdefault(bit, []).append(((len(self.units), i), r.mask))
                 self._triggers |= bit
         self.units.append(unit)
         self._automaton = None
+        self._batch_tables = None
         return len(self.units) - 1
 
     def _clause_bit(self, clause: frozenset[str], folded: bool, gate: bool = False) -> int:
@@ -210,7 +221,7 @@ class Screen:
             # text's start; casefold keeps every line break and makes none, so counting breaks in
             # it gives the line of a hit
             # (an ASCII text folds as it lowers, and str.lower is the faster)
-            folded = b"\n" + (text.lower().encode("ascii") if text.isascii() else text.casefold().encode("utf-8"))
+            folded = fold_text(text)
             hits = self._automaton.find_matches_as_indexes(folded, overlapping=True)
             if hits:
                 keys = self._keys
@@ -265,10 +276,11 @@ class Plan:
         self.folded = folded  # the case-folded text as the automaton scanned it (UTF-8)
         self._weak: dict[int, tuple[str, ...]] = {}  # gate -> its weak strings that may be in this text
         self._in_text: dict[str, bool] = {}  # an ASCII weak string -> whether the text holds it
+        self._shut_gates: dict[int, bool] = {}  # gate -> met on no line of the text (see `_shut`)
 
     def _index(self) -> dict[int, dict[int, list[int]]]:
         """For each unit, each rule's lines that hold all its clauses (lines in text order)."""
-        out: dict[int, dict[int, list[int]]] = {}
+        flat: dict[tuple[int, int], list[int]] = {}  # (unit, rule number) -> lines
         trigger = self.screen._trigger
         triggers = self.screen._triggers
         for index, bits in self.found.items():
@@ -276,9 +288,20 @@ class Plan:
             while rest:
                 low = rest & -rest
                 rest ^= low
-                for unit_id, i, mask in trigger.get(low, ()):
+                for key, mask in trigger[low]:
                     if bits & mask == mask:
-                        out.setdefault(unit_id, {}).setdefault(i, []).append(index)
+                        at = flat.get(key)
+                        if at is None:
+                            flat[key] = [index]
+                        else:
+                            at.append(index)
+        out: dict[int, dict[int, list[int]]] = {}
+        for (unit_id, i), indexes in flat.items():
+            by_rule = out.get(unit_id)
+            if by_rule is None:
+                out[unit_id] = {i: indexes}
+            else:
+                by_rule[i] = indexes
         self._hits = out
         return out
 
@@ -289,6 +312,13 @@ class Plan:
             return True
         hits = self._hits if self._hits is not None else self._index()
         return unit_id in hits
+
+    def live_units(self) -> set[int] | None:
+        """The units `live` is true of, or None for every unit (the screen is off)."""
+        if self.everything:
+            return None
+        hits = self._hits if self._hits is not None else self._index()
+        return self.screen._open_units | hits.keys()
 
     def lined(self, unit_id: int) -> bool:
         """Whether a scanned unit may be scanned line by line, on its `candidates` among all lines
@@ -326,6 +356,8 @@ class Plan:
                 if spans:
                     for ln in content:
                         may[ln.index] = may.get(ln.index, 0) | 1 << i
+                if rule.gates and self._shut(rule.gates):
+                    continue  # a gate met nowhere in the text: no line can keep the rule
                 where, window = rule.where, rule.window
                 if where == "any":
                     scope = content
@@ -342,6 +374,8 @@ class Plan:
                 if spans:
                     for index in hit:
                         may[index] = may.get(index, 0) | 1 << i
+                if rule.gates and self._shut(rule.gates):
+                    continue
                 limit = rule.limit
                 if rule.where == "any":
                     if limit < _UNBOUNDED:
@@ -364,9 +398,30 @@ class Plan:
             keep.update(hit)
         if not keep:
             return []
+        # the kept lines in text order, blank ones left out (content holds no blank line)
+        chosen = [lines[index] for index in sorted(keep)]
         if spans:
-            return [(ln, may[ln.index]) for ln in content if ln.index in keep]
-        return [(ln, 0) for ln in content if ln.index in keep]
+            return [(ln, may[ln.index]) for ln in chosen if not ln.blank]
+        return [(ln, 0) for ln in chosen if not ln.blank]
+
+    def _shut(self, gates: tuple[int, ...]) -> bool:
+        """Whether one of the gates is met on no line of the text: none of its strong strings is
+        hit anywhere and none of its weak strings is in the text (then `_gated` keeps no line)."""
+        shut = self._shut_gates
+        for gate in gates:
+            closed = shut.get(gate)
+            if closed is None:
+                if self.everywhere & gate:
+                    closed = False
+                else:
+                    weak = self._weak.get(gate)
+                    if weak is None:
+                        weak = self._weak[gate] = self._present(gate)
+                    closed = not weak
+                shut[gate] = closed
+            if closed:
+                return True
+        return False
 
     def _gated(self, indexes: list[int], rule: _Rule) -> list[int]:
         """The lines that meet every gate of the rule: a hit of a gate's strong strings, or one of
