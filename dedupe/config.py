@@ -148,6 +148,7 @@ class QualityConfig:
     explain_threshold: float
     explain_top: int
     sample_chars: int
+    text_mix_chars: int
     text_chars: int
     seed: int
     line_min_letters: int

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import regex
+import xxhash
 
 from dedupe.document import Document
 from dedupe.errors import ConfigError
@@ -37,6 +38,7 @@ ENGINES = ("cld2", "fasttext", "langdetect")
 DEFAULT_SAMPLE_CHARS = 2000
 DEFAULT_SEED = 0
 DEFAULT_SCRIPT_SHARE = 0.8  # share of a sample's letters that makes its script decide the language
+MEMO_SIZE = 32_768  # CLD2 answers remembered (a filter batch's samples, from the language stage to the classifier)
 DEFAULT_BATCH = 256  # documents the LanguageDetector stage hands the engine at once
 
 # Scripts that (in web text) belong to one language, so counting letters answers without a model.
@@ -196,9 +198,25 @@ class Cld2Engine:
         import pycld2
 
         self.cld2 = pycld2
+        self._memo: dict[int, tuple[tuple[str, str, int, float], ...]] = {}
 
     def details(self, sample: str) -> tuple[tuple[str, str, int, float], ...]:
-        """CLD2's three top (name, code, percent of bytes, score); ("Unknown", "un", 0, 0.0) fills the rest."""
+        """CLD2's three top (name, code, percent of bytes, score); ("Unknown", "un", 0, 0.0) fills the rest.
+
+        Remembered for the last MEMO_SIZE samples (keyed by their 128-bit hash): the classifier's
+        whole-text mix asks again about the sample the language stage read, when stripping left
+        its start as it was, and that second call cost as much as the first.
+        """
+        key = xxhash.xxh3_128_intdigest(sample.encode("utf-8", "surrogatepass"))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._details(sample)
+            if len(self._memo) >= MEMO_SIZE:
+                del self._memo[next(iter(self._memo))]  # the oldest: a batch's samples come and go in order
+            self._memo[key] = found
+        return found
+
+    def _details(self, sample: str) -> tuple[tuple[str, str, int, float], ...]:
         try:
             return self.cld2.detect(sample)[2]
         except (self.cld2.error, UnicodeEncodeError):
@@ -349,8 +367,9 @@ def document_language(text: str, known: str | None, sample_chars: int = DEFAULT_
 
 
 def language_mix(text: str, lang: str | None, *, sample_chars: int = DEFAULT_SAMPLE_CHARS, min_letters: int = 40,
-                 max_lines: int = 20, line_chars: int = 200) -> tuple[float, float]:
-    """(line mix, text mix) of the text's first `sample_chars` characters, by FEATURE_ENGINE (CLD2).
+                 max_lines: int = 20, line_chars: int = 200, mix_chars: int | None = None) -> tuple[float, float]:
+    """(line mix, text mix) of the text's first `sample_chars` characters (the text mix: of its first
+    `mix_chars`, when given), by FEATURE_ENGINE (CLD2).
 
     Text mix: the share of the sample CLD2 puts in identified languages other than its top one (its
     byte counts; 0 for one language, about a quarter for an English article with a German paragraph).
@@ -362,14 +381,15 @@ def language_mix(text: str, lang: str | None, *, sample_chars: int = DEFAULT_SAM
     whole sample would be one call, but they put short lines in the neighbouring line's language).
     """
     return language_mixes([text], [lang], sample_chars=sample_chars, min_letters=min_letters, max_lines=max_lines,
-                          line_chars=line_chars)[0]
+                          line_chars=line_chars, mix_chars=mix_chars)[0]
 
 
 _MIX_CHUNK = 256  # documents whose lines are counted in one numpy pass
 
 
 def language_mixes(texts: Sequence[str], langs: Sequence[str | None], *, sample_chars: int = DEFAULT_SAMPLE_CHARS,
-                   min_letters: int = 40, max_lines: int = 20, line_chars: int = 200) -> list[tuple[float, float]]:
+                   min_letters: int = 40, max_lines: int = 20, line_chars: int = 200,
+                   mix_chars: int | None = None) -> list[tuple[float, float]]:
     """language_mix of every text, the script counts of all their sampled lines in one numpy pass."""
     engine = get_engine(FEATURE_ENGINE)
     assert isinstance(engine, Cld2Engine), "the language-mix features are CLD2's"
@@ -377,19 +397,19 @@ def language_mixes(texts: Sequence[str], langs: Sequence[str | None], *, sample_
         return [mix for lo in range(0, len(texts), _MIX_CHUNK)
                 for mix in language_mixes(texts[lo : lo + _MIX_CHUNK], langs[lo : lo + _MIX_CHUNK],
                                           sample_chars=sample_chars, min_letters=min_letters, max_lines=max_lines,
-                                          line_chars=line_chars)]
+                                          line_chars=line_chars, mix_chars=mix_chars)]
     samples = [text[:sample_chars] for text in texts]
     lines = [sample.splitlines() if lang else [] for sample, lang in zip(samples, langs)]
     counts = _line_script_counts([line for doc_lines in lines for line in doc_lines]).tolist()
     out: list[tuple[float, float]] = []
     first = 0
-    for sample, lang, doc_lines in zip(samples, langs, lines):
+    for text, sample, lang, doc_lines in zip(texts, samples, langs, lines):
         doc_counts = counts[first : first + len(doc_lines)]
         first += len(doc_lines)
         if not _LETTER.search(sample):
             out.append((0.0, 0.0))
             continue
-        details = engine.details(sample)
+        details = engine.details(sample if mix_chars is None else text[:mix_chars])
         text_mix = sum(percent for _, code, percent, _ in details[1:] if code != "un") / 100
         substantial = [i for i, row in enumerate(doc_counts) if row[0] >= min_letters][:max_lines]
         if not lang or not substantial:

@@ -248,3 +248,39 @@ def test_the_fasttext_engine_loads_the_bundled_model_without_fast_langdetects_do
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_cld2_remembers_its_answers_and_forgets_the_oldest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo gives CLD2's own answer for a sample asked again, and stays within MEMO_SIZE."""
+    engine = lang.Cld2Engine()
+    calls: list[str] = []
+    real = engine._details
+
+    def counted(sample: str) -> tuple:
+        calls.append(sample)
+        return real(sample)
+
+    monkeypatch.setattr(engine, "_details", counted)
+    mixed = "\n".join([ENGLISH, FRENCH, ENGLISH, FRENCH])
+    first = engine.details(mixed)
+    assert engine.details(mixed) == first == lang.Cld2Engine()._details(mixed)
+    assert calls == [mixed]  # asked once
+    top = engine.top([mixed, ENGLISH])  # the language stage's call goes through the same memo
+    assert top[0] == (first[0][1], first[0][2] / 100) and top[1][0] == "en"
+    assert calls == [mixed, ENGLISH]
+    monkeypatch.setattr(lang, "MEMO_SIZE", 2)
+    engine.details(FRENCH)  # a third sample: the oldest (mixed) goes
+    assert len(engine._memo) == 2
+    engine.details(mixed)
+    assert calls == [mixed, ENGLISH, FRENCH, mixed]
+
+
+def test_the_text_mix_reads_its_own_sample_and_the_line_mix_the_longer_one() -> None:
+    """mix_chars bounds what CLD2 reads for the whole-text mix; the line mix still reads sample_chars."""
+    mixed = "\n".join([ENGLISH, FRENCH] * 6)
+    head = mixed[:300]
+    lines, text = lang.language_mix(mixed, "en", min_letters=40, sample_chars=2000, mix_chars=300)
+    assert text == pytest.approx(lang.text_language_mix(head, sample_chars=300))
+    assert lines == lang.language_mix(mixed, "en", min_letters=40, sample_chars=2000)[0]
+    assert lang.language_mix(mixed, "en", min_letters=40, sample_chars=2000, mix_chars=2000) == \
+        lang.language_mix(mixed, "en", min_letters=40, sample_chars=2000)

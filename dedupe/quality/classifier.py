@@ -33,7 +33,8 @@ def default_model_path() -> Path:
 
 
 def signal_settings(cfg: QualityConfig) -> SignalSettings:
-    return SignalSettings(sample_chars=cfg.sample_chars, text_chars=cfg.text_chars, seed=cfg.seed,
+    return SignalSettings(sample_chars=cfg.sample_chars, text_mix_chars=cfg.text_mix_chars,
+                          text_chars=cfg.text_chars, seed=cfg.seed,
                           line_min_letters=cfg.line_min_letters,
                           line_max_lines=cfg.line_max_lines, flags=dict(cfg.flags))
 

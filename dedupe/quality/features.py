@@ -5,7 +5,8 @@ drift from the code; FEATURE_VERSION changes whenever the signals or the hashing
 (2: writing-style and list-likeness signals; case-sensitive character 1-5-grams across word edges;
 3: the statistics read the first `text_chars` characters, batch-wise, and the n-grams are hashed by
 dedupe.quality.ngrams instead of scikit-learn's HashingVectorizer; 4: the line language mix reads the
-lines of the first `sample_chars` characters, not the whole text's).
+lines of the first `sample_chars` characters, not the whole text's; 5: the whole-text language mix
+reads the first `text_mix_chars` characters, the language stage's sample, not `sample_chars`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dedupe.quality.style import STYLE_STATS
 if TYPE_CHECKING:
     import scipy.sparse as sp  # char_matrix's result (training); scoring needs no scipy
 
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 ARABIC_PREFIX = "arabic*"
 # every signal, then `lang.arabic` (1 for Arabic-script languages), then the signals whose reading
 # depends on the script (strip, near, Gopher-style text statistics, MT indicators) again times

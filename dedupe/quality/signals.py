@@ -88,6 +88,7 @@ class SignalSettings:
     """How signals are measured; mirrors the scalar keys of the [quality] config section."""
 
     sample_chars: int = 2000
+    text_mix_chars: int = 1000  # the whole-text language mix's sample (the language stage's: CLD2 answers once)
     text_chars: int = 3000   # the text statistics and MT ratios read this much of each cleaned text
     seed: int = 0
     line_min_letters: int = 40
@@ -138,7 +139,8 @@ def _finish(values: dict[str, float], lang: str | None, evidence: list[str], nea
 
 def _language_mix(doc: Document, lang: str | None, settings: SignalSettings) -> dict[str, float]:
     lines, text = language_mix(doc.text, lang, sample_chars=settings.sample_chars,
-                               min_letters=settings.line_min_letters, max_lines=settings.line_max_lines)
+                               min_letters=settings.line_min_letters, max_lines=settings.line_max_lines,
+                               mix_chars=settings.text_mix_chars)
     return {"mt.line_language_mix": lines, "mt.text_language_mix": text}
 
 
@@ -178,7 +180,8 @@ def batch_signals(docs: Sequence[Document], facts: Sequence[NearFacts | None], s
     columns = {name: column.tolist() for name, column in stats.items()}
     absent = {name: 0.0 for name in MT_INDICATORS if name not in stats}
     mixes = language_mixes([d.text for d in docs], langs, sample_chars=settings.sample_chars,
-                           min_letters=settings.line_min_letters, max_lines=settings.line_max_lines)
+                           min_letters=settings.line_min_letters, max_lines=settings.line_max_lines,
+                           mix_chars=settings.text_mix_chars)
     out = []
     for i, (doc, near, lang, sample) in enumerate(zip(docs, facts, langs, samples)):
         values = strip_values(doc)
