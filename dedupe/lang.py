@@ -187,6 +187,9 @@ class Engine(Protocol):
     def top(self, samples: Sequence[str]) -> list[tuple[str | None, float]]: ...
 
 
+_CLD2_MEMO: dict[int, tuple[tuple[str, str, int, float], ...]] = {}  # sample hash -> CLD2's details
+
+
 class Cld2Engine:
     """CLD2 (pycld2): the top language and the share of the text's bytes in it; deterministic."""
 
@@ -198,7 +201,7 @@ class Cld2Engine:
         import pycld2
 
         self.cld2 = pycld2
-        self._memo: dict[int, tuple[tuple[str, str, int, float], ...]] = {}
+        self._memo = _CLD2_MEMO  # one for the process: get_engine("cld2") and get_engine("cld2", 0) are two instances
 
     def details(self, sample: str) -> tuple[tuple[str, str, int, float], ...]:
         """CLD2's three top (name, code, percent of bytes, score); ("Unknown", "un", 0, 0.0) fills the rest.

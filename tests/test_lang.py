@@ -252,6 +252,7 @@ def test_the_fasttext_engine_loads_the_bundled_model_without_fast_langdetects_do
 
 def test_cld2_remembers_its_answers_and_forgets_the_oldest(monkeypatch: pytest.MonkeyPatch) -> None:
     """The memo gives CLD2's own answer for a sample asked again, and stays within MEMO_SIZE."""
+    monkeypatch.setattr(lang, "_CLD2_MEMO", {})
     engine = lang.Cld2Engine()
     calls: list[str] = []
     real = engine._details
@@ -273,6 +274,8 @@ def test_cld2_remembers_its_answers_and_forgets_the_oldest(monkeypatch: pytest.M
     assert len(engine._memo) == 2
     engine.details(mixed)
     assert calls == [mixed, ENGLISH, FRENCH, mixed]
+    other = lang.Cld2Engine()  # another instance (the language stage's, the classifier's) shares what was asked
+    assert other.details(mixed) == first and calls == [mixed, ENGLISH, FRENCH, mixed]
 
 
 def test_the_text_mix_reads_its_own_sample_and_the_line_mix_the_longer_one() -> None:
