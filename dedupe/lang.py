@@ -27,6 +27,7 @@ import numpy as np
 import regex
 import xxhash
 
+from dedupe.cachedir import cached_table
 from dedupe.document import Document
 from dedupe.errors import ConfigError
 from dedupe.scriptcount import ScriptTable
@@ -99,7 +100,12 @@ _IS_LETTER, _IS_ARABIC, _IS_LATIN = 1, 2, 4  # bit flags of a code point's class
 
 @lru_cache(maxsize=1)
 def _bmp_flags() -> np.ndarray:
-    """Flags (letter, Arabic script, Latin script) of every code point of the Basic Multilingual Plane."""
+    """Flags (letter, Arabic script, Latin script) of every code point of the Basic Multilingual Plane,
+    kept between runs (dedupe.cachedir: three regex passes over the plane at every start)."""
+    return cached_table("lang-flags", "", __file__, (0x10000,), np.uint8, _build_bmp_flags)
+
+
+def _build_bmp_flags() -> np.ndarray:
     plane = "".join(map(chr, range(0x10000)))
     flags = np.zeros(0x10000, dtype=np.uint8)
     for bit, pattern in ((_IS_LETTER, r"\p{L}+"), (_IS_ARABIC, r"\p{Arabic}+"), (_IS_LATIN, r"\p{Latin}+")):

@@ -77,3 +77,11 @@ def test_an_unwritable_cache_folder_is_not_an_error(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("DEDUPE_CACHE_DIR", str(blocker / "cache"))
     table = cached_table("t", "", __file__, (3,), np.uint8, lambda: np.array([1, 2, 3], dtype=np.uint8))
     assert table.tolist() == [1, 2, 3]
+
+
+def test_the_language_flags_read_back_equal(folder: Path) -> None:
+    from dedupe.lang import _build_bmp_flags
+
+    built = cached_table("lang-flags", "", __file__, (0x10000,), np.uint8, _build_bmp_flags)
+    read = cached_table("lang-flags", "", __file__, (0x10000,), np.uint8, lambda: np.zeros(0x10000, np.uint8))
+    assert np.array_equal(built, read) and np.array_equal(read, _build_bmp_flags()) and read.any()
