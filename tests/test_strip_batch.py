@@ -128,3 +128,24 @@ def test_screen_off_takes_the_slow_path() -> None:
     texts = EDGES
     got = [_facts(r) for r in strip_texts(texts, [None] * len(texts), every)]
     assert got == _single(texts, [None] * len(texts))
+
+
+_KEY_ALPHABET = ["a", "A", "b", "ß", "S", "s", "İ", "i", "ـ", "ع", " ", "-", ".", "\u200f", "1", "²", "Σ", "ς", "σ"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_KEY_ALPHABET), min_size=1, max_size=8),
+       st.text(alphabet=st.sampled_from(_KEY_ALPHABET), min_size=1, max_size=8))
+def test_title_shortcut_only_skips_lines_whose_key_differs(title: str, other: str) -> None:
+    """The repeated-title pass skips normalising when the first characters already differ; it
+    may do so only where the keys (and the key's start a long line is compared by) differ."""
+    from dedupe.strip.engine import _TITLE_KEY, _differ_at_once
+
+    def key(s: str) -> str:
+        return _TITLE_KEY.sub(" ", s).strip().casefold()
+
+    if _differ_at_once(title, other, 0, len(other)):
+        assert key(title) != key(other)
+        assert not key(title).startswith(key(other[:len(title) + 16]))
+    assert not _differ_at_once("Breaking news", "BREAKING NEWS", 0, 13)
+    assert _differ_at_once("Breaking news", "Another line", 0, 12)

@@ -45,6 +45,21 @@ def script_language(text: str, sample: int = 2000) -> str | None:
     return "ar" if arabic > latin and arabic > 0 else None
 
 
+def _plain(ch: str) -> bool:
+    """A character `_TITLE_KEY` keeps: a letter or digit (never space or punctuation), not tatweel."""
+    return ch.isalnum() and ch != "\u0640"
+
+
+def _differ_at_once(title: str, text: str, start: int, end: int) -> bool:
+    """Whether the title key and the key of text[start:end] surely differ from their first
+    character: both start with a character the key keeps, and those differ case-folded (a key
+    starts with its first kept character case-folded, and every start of a line's key too)."""
+    if start >= end or not title:
+        return False
+    a, b = title[0], text[start]
+    return _plain(a) and _plain(b) and a.casefold()[0] != b.casefold()[0]
+
+
 def _host(url: str) -> str:
     """The URL's host without "www.", or "" when the URL cannot be parsed."""
     try:
@@ -128,6 +143,8 @@ class _Run:
             title = self.text[first.start:first.end]
             if len(title) > rule.max_chars:
                 return
+            if _differ_at_once(title, self.text, content[1].start, content[1].end):
+                continue  # the next line's key cannot be the title's: nothing to normalise
             key = _TITLE_KEY.sub(" ", title).strip().casefold()
             if not key:
                 return

@@ -277,6 +277,8 @@ class Plan:
         self._weak: dict[int, tuple[str, ...]] = {}  # gate -> its weak strings that may be in this text
         self._in_text: dict[str, bool] = {}  # an ASCII weak string -> whether the text holds it
         self._shut_gates: dict[int, bool] = {}  # gate -> met on no line of the text (see `_shut`)
+        self._shut_rules: dict[tuple[int, ...], bool] = {}  # a rule's gates -> one of them is shut
+        self._firsts: dict[tuple[int, str, bool], tuple[int, int]] = {}  # see `_reached`
 
     def _index(self) -> dict[int, dict[int, list[int]]]:
         """For each unit, each rule's lines that hold all its clauses (lines in text order)."""
@@ -350,14 +352,19 @@ class Plan:
         may: dict[int, int] = {}
         keep: set[int] = set()
         lines = self.lines
+        shut_rules = self._shut_rules
         for i, rule in enumerate(unit.rules):
             mask = rule.mask
             if not mask:  # no clause (or only gates): it may match on any line
                 if spans:
                     for ln in content:
                         may[ln.index] = may.get(ln.index, 0) | 1 << i
-                if rule.gates and self._shut(rule.gates):
-                    continue  # a gate met nowhere in the text: no line can keep the rule
+                if rule.gates:
+                    shut = shut_rules.get(rule.gates)
+                    if shut is None:
+                        shut = shut_rules[rule.gates] = self._shut(rule.gates)
+                    if shut:
+                        continue  # a gate met nowhere in the text: no line can keep the rule
                 where, window = rule.where, rule.window
                 if where == "any":
                     scope = content
@@ -374,8 +381,12 @@ class Plan:
                 if spans:
                     for index in hit:
                         may[index] = may.get(index, 0) | 1 << i
-                if rule.gates and self._shut(rule.gates):
-                    continue
+                if rule.gates:
+                    shut = shut_rules.get(rule.gates)
+                    if shut is None:
+                        shut = shut_rules[rule.gates] = self._shut(rule.gates)
+                    if shut:
+                        continue
                 limit = rule.limit
                 if rule.where == "any":
                     if limit < _UNBOUNDED:
@@ -444,7 +455,12 @@ class Plan:
                 if ok is None:  # the rules of a group often share their gates: once per line
                     ln = self.lines[index]
                     line = self.text[ln.start:ln.end]
-                    ok = met[(index, gate)] = any(s in line for s in weak)
+                    ok = False
+                    for s in weak:
+                        if s in line:
+                            ok = True
+                            break
+                    met[(index, gate)] = ok
                 if not ok:
                     break
             else:
@@ -457,18 +473,24 @@ class Plan:
         starts there or later: counting from there never counts more than the match holds)."""
         chars, most, after_space = reach
         text = self.text
+        firsts = self._firsts  # several units look for the same characters on a line (":")
         out = []
         for index in indexes:
-            ln = self.lines[index]
-            start = ln.start
-            if after_space:
-                while start < ln.end and text[start] in LEAD_SPACE:
-                    start += 1
-            first = -1
-            for ch in chars:
-                at = text.find(ch, start, ln.end)
-                if at >= 0 and (first < 0 or at < first):
-                    first = at
+            key = (index, chars, after_space)
+            got = firsts.get(key)
+            if got is None:
+                ln = self.lines[index]
+                start = ln.start
+                if after_space:
+                    while start < ln.end and text[start] in LEAD_SPACE:
+                        start += 1
+                first = -1
+                for ch in chars:
+                    at = text.find(ch, start, ln.end)
+                    if at >= 0 and (first < 0 or at < first):
+                        first = at
+                got = firsts[key] = (start, first)
+            start, first = got
             if first >= 0 and not _more_runs(text, start, first, most):
                 out.append(index)
         return out
