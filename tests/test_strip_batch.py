@@ -149,3 +149,27 @@ def test_title_shortcut_only_skips_lines_whose_key_differs(title: str, other: st
         assert not key(title).startswith(key(other[:len(title) + 16]))
     assert not _differ_at_once("Breaking news", "BREAKING NEWS", 0, 13)
     assert _differ_at_once("Breaking news", "Another line", 0, 12)
+
+
+def _more_runs_reference(text: str, start: int, end: int, most: int) -> bool:
+    """More than `most` runs of the rules' white space between the words of text[start:end]."""
+    import regex
+
+    part = text[start:end]
+    if len(part.split(None, most + 1)) <= most + 1:
+        return False
+    return len(regex.findall(r"\s+", part)) > most if any(c in part for c in "\x1c\x1d\x1e\x1f") else True
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bb", "word", " ", "  ", "\t", "\u00a0", "\x1c", "\x1f", ":", "ب"]),
+                max_size=300), st.integers(0, 50))
+def test_more_runs_with_its_head_shortcut(pieces: list[str], most: int) -> None:
+    from dedupe.strip.screen import _more_runs
+
+    text = "".join(pieces)
+    for start in (0, min(3, len(text))):
+        assert _more_runs(text, start, len(text), most) == _more_runs_reference(text, start, len(text), most)
+    # long stretches the head settles, and ones it cannot (space the rules do not count, later)
+    for long in ("word " * 80, "x" * 300 + " a b", "a\x1cb\x1c" * 60 + " c d e f", "a b " + "y" * 200 + "\x1c z"):
+        assert _more_runs(long, 0, len(long), most % 5) == _more_runs_reference(long, 0, len(long), most % 5)

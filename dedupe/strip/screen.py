@@ -29,11 +29,18 @@ from dedupe.strip.reach import line_start_reach
 LINE, BLOCK, SPAN, SCAN, RUN = "line", "block", "span", "scan", "run"  # how a unit is tried
 _SPACE_RUN = regex.compile(r"\s+")  # a run of white space as the rules' \s sees it
 _NOT_RULE_SPACE = "\x1c\x1d\x1e\x1f"  # str.split splits on these; the rules' \s does not
+_HEAD = 160  # how much of a long stretch `_more_runs` looks at first
 
 
 def _more_runs(text: str, start: int, end: int, most: int) -> bool:
     """Whether text[start:end] holds more than `most` runs of white space (as the rules' `\\s`
     sees it). str.split stops after most + 1 cuts, so a long line costs little."""
+    if end - start > _HEAD and most < _HEAD // 4:
+        # a long stretch (a line whose character comes late): its head often settles it, and
+        # every run between the head's words is one between the stretch's words
+        head = text[start:start + _HEAD]
+        if len(head.split(None, most + 1)) > most + 1 and not any(c in head for c in _NOT_RULE_SPACE):
+            return True
     part = text[start:end]
     if len(part.split(None, most + 1)) <= most + 1:
         return False  # at most `most` runs between its words (a run before or after: kept anyway)
