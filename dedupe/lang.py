@@ -170,7 +170,12 @@ def _by_script(sample: str, share: float) -> str | None:
     """
     if share > 1:
         return None if _LETTER.search(sample) else UNDETERMINED
-    letters, latin, alphabet, *scripts = _script_table().counts(sample)
+    return _by_counts(_script_table().counts(sample), share)
+
+
+def _by_counts(counts: Sequence[int], share: float) -> str | None:
+    """_by_script's answer from the sample's ScriptTable counts."""
+    letters, latin, alphabet, *scripts = counts
     if letters == 0:
         return UNDETERMINED
     if latin > (1 - share) * letters:
@@ -343,17 +348,21 @@ def detect_languages(
     first_share = script_share if model.script_shortcut else 2.0
     out: list[str] = []
     pending: list[int] = []
-    for i, text in enumerate(texts):
-        found = _by_script(text[:sample_chars], first_share)
+    samples = [text[:sample_chars] for text in texts]
+    if first_share > 1:
+        first = [_by_script(sample, first_share) for sample in samples]
+    else:  # the letters of the whole batch counted at once
+        first = [_by_counts(row, first_share) for row in _script_table().counts_many(samples).tolist()]
+    for i, found in enumerate(first):
         out.append(found or UNDETERMINED)
         if found is None:
             pending.append(i)
-    answers = model.top([texts[i][:sample_chars] for i in pending])
+    answers = model.top([samples[i] for i in pending])
     for i, (code, _) in zip(pending, answers):
         found = normalize_lang(code)
         if found is None and not model.script_shortcut:
             # the model could not place it (CLD2 on dialect with stretched words): the letters may
-            found = _by_script(texts[i][:sample_chars], script_share)
+            found = _by_script(samples[i], script_share)
         out[i] = found or UNDETERMINED
     return out
 

@@ -46,3 +46,18 @@ def test_at_most_fifteen_scripts() -> None:
 
     with pytest.raises(ValueError, match="at most 15"):
         ScriptTable(lang._LETTER, lang._LETTER, lang._LETTER, [regex.compile("a")] * 16)
+
+
+def test_a_batch_counted_at_once_equals_each_text_counted_alone() -> None:
+    rows = [json.loads(line) for line in
+            shared_path("data", "hplt-quality", "annotations.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts = [r["text_show"] for r in rows[:400]] + ["", "مرحبا 😀 𝐀𝐁 𐤀 hello", "\ud800", "\udc00x"]
+    many = TABLE.counts_many(texts).tolist()
+    assert many == [by_regex(t) for t in texts]
+    assert TABLE.counts_many([]).shape == (0, len(PATTERNS))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=8))
+def test_any_batch_counts_row_by_row(texts: list[str]) -> None:
+    assert TABLE.counts_many(texts).tolist() == [by_regex(t) for t in texts]
