@@ -20,6 +20,7 @@ from typing import Any
 import regex
 
 from dedupe.errors import ConfigError
+from dedupe.regexcache import compile_cached
 from dedupe.strip.cache import PatternCache, shared_cache
 from dedupe.strip.literals import required_literals
 from dedupe.strip.screen import BLOCK, LINE, RUN, SCAN, SPAN, Screen
@@ -321,7 +322,7 @@ class _Lazy:
 
     def get(self) -> regex.Pattern[str]:
         if self._compiled is None:
-            self._compiled = regex.compile(self.source)
+            self._compiled = compile_cached(self.source)  # compiled by an earlier run: read back in ~1 ms
         return self._compiled
 
 
@@ -436,7 +437,7 @@ class RuleSet:
         knows it compiles."""
         if self.cache is not None and self.cache.compiles(source):
             return _Lazy(source)
-        compiled = regex.compile(source)
+        compiled = compile_cached(source)
         if self.cache is not None:
             self.cache.add_valid(source)
         return _Lazy(source, compiled)
