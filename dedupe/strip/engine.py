@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 import regex
 
@@ -60,6 +61,23 @@ def _differ_at_once(title: str, text: str, start: int, end: int) -> bool:
     return _plain(a) and _plain(b) and a.casefold()[0] != b.casefold()[0]
 
 
+_UNITS: WeakKeyDictionary[RuleSet, dict[str | None, frozenset[int]]] = WeakKeyDictionary()
+
+
+def _units_for(rules: RuleSet, lang: str | None) -> frozenset[int]:
+    """The screen units of `rules` (groups and runs) whose rules run on a text in `lang`."""
+    known = _UNITS.get(rules)
+    if known is None:
+        known = _UNITS[rules] = {}
+    units = known.get(lang)
+    if units is None:
+        groups = [*rules.line_groups, *rules.block_groups, *rules.span_groups]
+        units = known[lang] = frozenset(
+            [g.unit for g in groups if lang_matches(g.languages, lang)]
+            + [run.unit for run in rules.runs if run.rule.applies_to(lang)])
+    return units
+
+
 def _host(url: str) -> str:
     """The URL's host without "www.", or "" when the URL cannot be parsed."""
     try:
@@ -85,14 +103,13 @@ class _Run:
         self.count = len(nonblank)
         # which lines each rule group may match (given when screened with a batch)
         self.plan = rules.screen.plan(text, self.lines) if plan is None else plan
-        self.live = self.plan.live_units()  # the units with a line worth trying (None: every unit)
+        self.tried = _units_for(rules, self.lang)  # the units whose rules run in this language
+        live = self.plan.live_units()  # the units with a line worth trying (None: every unit)
+        self.go = self.tried if live is None else self.tried & live
         self.marks: dict[int, Mark] = {}
         self.spans: list[tuple[int, int, Mark]] = []
         self.result = StripResult(text)
         self._next_key = 0
-
-    def _live(self, unit: int) -> bool:
-        return self.live is None or unit in self.live
 
     def mark(self, rule: Rule) -> Mark:
         self._next_key += 1
@@ -167,7 +184,7 @@ class _Run:
 
     def line_rules(self) -> None:
         for group in self.rules.line_groups:
-            if not self._live(group.unit) or not lang_matches(group.languages, self.lang):
+            if group.unit not in self.go:
                 continue
             for ln, _ in self.plan.candidates(group.unit, self.content):
                 if ln.index in self.marks:
@@ -184,7 +201,7 @@ class _Run:
 
     def block_rules(self) -> None:
         for group in self.rules.block_groups:
-            if not self._live(group.unit) or not lang_matches(group.languages, self.lang):
+            if group.unit not in self.go:
                 continue
             for ln, _ in self.plan.candidates(group.unit, self.content):
                 m = group.regex.match(self.text, ln.start)
@@ -207,7 +224,7 @@ class _Run:
     def run_rules(self) -> None:
         for run in self.rules.runs:
             rule = run.rule
-            if not self._live(run.unit) or not rule.applies_to(self.lang):
+            if run.unit not in self.go:
                 continue
             anchors = {ln.index for ln, _ in self.plan.candidates(run.unit, self.content)
                        if run.anchor.match(self.text, ln.start)}
@@ -280,15 +297,15 @@ class _Run:
     def span_rules(self) -> None:
         found: list[tuple[int, int, Mark]] = []
         for group in self.rules.span_groups:
-            if not lang_matches(group.languages, self.lang):
+            if group.unit not in self.tried:
                 continue
             if group.anchored:
-                if not self._live(group.unit):
+                if group.unit not in self.go:
                     continue
                 hits = (group.match_parts(self.text, ln.start, may)
                         for ln, may in self.plan.candidates(group.unit, self.content) if ln.index not in self.marks)
             elif self.plan.lined(group.unit):  # only the lines that hold a rule's clauses, each once
-                if not self._live(group.unit):
+                if group.unit not in self.go:
                     continue
                 hits = ((m, group.rule_of(m)) for ln, _ in self.plan.candidates(group.unit, self.lines)
                         for m in group.regex.finditer(self.text, ln.start, ln.stop))

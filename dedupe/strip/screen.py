@@ -73,6 +73,7 @@ class _Unit:
     rules: list[_Rule] = field(default_factory=list)
     masks: tuple[int, ...] | None = None  # every rule's clause mask, when each has one (a quick test)
     lined: bool = True  # a scanned unit whose every match lies on one line holding its rule's clauses
+    open: tuple[int, ...] = ()  # the rules with no clause mask (tried on any line their window holds)
 
 
 @dataclass
@@ -158,6 +159,7 @@ class Screen:
             limit = max_chars if kind == LINE else _UNBOUNDED
             unit.rules.append(_Rule(mask, "any" if kind in (SCAN, RUN) else where, window, limit, lead,
                                     lit.folded if lit is not None else True, gates, reach))
+        unit.open = tuple(i for i, r in enumerate(unit.rules) if not r.mask)
         if all(r.mask for r in unit.rules):
             unit.masks = tuple(r.mask for r in unit.rules if r.mask)
         else:
@@ -360,60 +362,55 @@ class Plan:
         keep: set[int] = set()
         lines = self.lines
         shut_rules = self._shut_rules
-        for i, rule in enumerate(unit.rules):
-            mask = rule.mask
-            if not mask:  # no clause (or only gates): it may match on any line
-                if spans:
-                    for ln in content:
-                        may[ln.index] = may.get(ln.index, 0) | 1 << i
-                if rule.gates:
-                    shut = shut_rules.get(rule.gates)
-                    if shut is None:
-                        shut = shut_rules[rule.gates] = self._shut(rule.gates)
-                    if shut:
-                        continue  # a gate met nowhere in the text: no line can keep the rule
-                where, window = rule.where, rule.window
-                if where == "any":
-                    scope = content
-                elif window <= 0:
-                    continue
-                else:
-                    scope = content[:window] if where == "head" else content[-window:]
-                limit = rule.limit
-                hit = [ln.index for ln in scope if ln.end - ln.start <= limit]
+        rules = unit.rules
+        for i in unit.open:  # no clause (or only gates): it may match on any line
+            rule = rules[i]
+            if spans:
+                for ln in content:
+                    may[ln.index] = may.get(ln.index, 0) | 1 << i
+            if rule.gates:
+                shut = shut_rules.get(rule.gates)
+                if shut is None:
+                    shut = shut_rules[rule.gates] = self._shut(rule.gates)
+                if shut:
+                    continue  # a gate met nowhere in the text: no line can keep the rule
+            where, window = rule.where, rule.window
+            if where == "any":
+                scope = content
+            elif window <= 0:
+                continue
             else:
-                hit = by_rule.get(i) if by_rule is not None else None
-                if not hit:
+                scope = content[:window] if where == "head" else content[-window:]
+            limit = rule.limit
+            hit = [ln.index for ln in scope if ln.end - ln.start <= limit]
+            if hit:
+                keep.update(self._filtered(hit, rule))
+        for i, hit in by_rule.items() if by_rule is not None else ():  # the rules whose clauses a line holds
+            rule = rules[i]
+            if spans:
+                for index in hit:
+                    may[index] = may.get(index, 0) | 1 << i
+            if rule.gates:
+                shut = shut_rules.get(rule.gates)
+                if shut is None:
+                    shut = shut_rules[rule.gates] = self._shut(rule.gates)
+                if shut:
                     continue
-                if spans:
-                    for index in hit:
-                        may[index] = may.get(index, 0) | 1 << i
-                if rule.gates:
-                    shut = shut_rules.get(rule.gates)
-                    if shut is None:
-                        shut = shut_rules[rule.gates] = self._shut(rule.gates)
-                    if shut:
-                        continue
-                limit = rule.limit
-                if rule.where == "any":
-                    if limit < _UNBOUNDED:
-                        hit = [index for index in hit if lines[index].end - lines[index].start <= limit]
-                elif rule.window > 0:
-                    rank = self._ranks(content)
-                    last = len(content) - 1
-                    window = rule.window
-                    head = rule.where == "head"
-                    hit = [index for index in hit if index in rank and lines[index].end - lines[index].start <= limit
-                           and (rank[index] < window if head else last - rank[index] < window)]
-                else:
-                    continue
-            if hit and rule.lead is not None:
-                hit = self._leading(hit, rule)
-            if hit and rule.gates:
-                hit = self._gated(hit, rule)
-            if hit and rule.reach is not None:
-                hit = self._reached(hit, rule.reach)
-            keep.update(hit)
+            limit = rule.limit
+            if rule.where == "any":
+                if limit < _UNBOUNDED:
+                    hit = [index for index in hit if lines[index].end - lines[index].start <= limit]
+            elif rule.window > 0:
+                rank = self._ranks(content)
+                last = len(content) - 1
+                window = rule.window
+                head = rule.where == "head"
+                hit = [index for index in hit if index in rank and lines[index].end - lines[index].start <= limit
+                       and (rank[index] < window if head else last - rank[index] < window)]
+            else:
+                continue
+            if hit:
+                keep.update(self._filtered(hit, rule))
         if not keep:
             return []
         # the kept lines in text order, blank ones left out (content holds no blank line)
@@ -421,6 +418,16 @@ class Plan:
         if spans:
             return [(ln, may[ln.index]) for ln in chosen if not ln.blank]
         return [(ln, 0) for ln in chosen if not ln.blank]
+
+    def _filtered(self, hit: list[int], rule: _Rule) -> list[int]:
+        """The lines of `hit` that pass the rule's leading strings, gates and reach."""
+        if rule.lead is not None:
+            hit = self._leading(hit, rule)
+        if hit and rule.gates:
+            hit = self._gated(hit, rule)
+        if hit and rule.reach is not None:
+            hit = self._reached(hit, rule.reach)
+        return hit
 
     def _shut(self, gates: tuple[int, ...]) -> bool:
         """Whether one of the gates is met on no line of the text: none of its strong strings is
