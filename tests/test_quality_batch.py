@@ -187,3 +187,24 @@ def test_sampled_shingles_do_not_depend_on_the_hashing_chunk(prepared, monkeypat
     monkeypatch.setattr(context, "SHINGLE_CHUNK", 7)
     chunked = batch_sampled_shingles(texts)
     assert all(np.array_equal(a, b) for a, b in zip(whole, chunked))
+
+
+def test_distinct_pairs_by_document_equal_lexsort_then_dedup():
+    """context._distinct_by_doc (two stable sorts) gives np.lexsort's order, each pair once."""
+    from dedupe.quality.context import _distinct_by_doc
+
+    rng = np.random.default_rng(11)
+    for trial in range(200):
+        n = int(rng.integers(0, 4000))
+        vocab = rng.integers(0, 2**64 - 1, int(rng.integers(1, 300)), dtype=np.uint64)
+        if trial % 3 == 0:
+            vocab &= np.uint64(0xFFF)  # hashes equal in their high bits
+        hashes = vocab[rng.integers(0, len(vocab), n)]
+        high = 70_000 if trial % 5 == 0 else int(rng.integers(1, 50))  # beyond 16 bits: the general sort
+        doc = rng.integers(0, high, n).astype(np.int64)
+        order = np.lexsort((hashes, doc))
+        h, d = hashes[order], doc[order]
+        keep = np.ones(n, dtype=bool)
+        keep[1:] = (h[1:] != h[:-1]) | (d[1:] != d[:-1])
+        got_h, got_d = _distinct_by_doc(hashes, doc)
+        assert np.array_equal(got_h, h[keep]) and np.array_equal(got_d, d[keep]), trial

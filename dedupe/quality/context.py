@@ -102,8 +102,14 @@ def batch_sampled_shingles(texts: list[str], ngram: int = 5, sample_mod: int = 4
 
 
 def _distinct_by_doc(hashes: np.ndarray, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each (document, hash) pair once, sorted by document then hash."""
-    order = np.lexsort((hashes, doc))
+    """Each (document, hash) pair once, sorted by document then hash.
+
+    np.lexsort((hashes, doc)) as two stable sorts: by hash (a packed plain sort), then by document
+    (a radix sort when document numbers fit 16 bits), 3-5x faster on a batch's 2 million pairs."""
+    order = stable_order(hashes)
+    by_doc = doc[order]
+    small = len(by_doc) == 0 or (by_doc.min() >= 0 and by_doc.max() < 1 << 16)
+    order = order[np.argsort(by_doc.astype(np.uint16) if small else by_doc, kind="stable")]
     hashes, doc = hashes[order], doc[order]
     distinct = np.ones(len(hashes), dtype=bool)
     distinct[1:] = (hashes[1:] != hashes[:-1]) | (doc[1:] != doc[:-1])
