@@ -96,11 +96,10 @@ class _Run:
         self.lang = None if lang in (None, "", "und") else lang
         self.doc_lang = self.lang or script_language(text)
         self.lines = split_lines(text) if lines is None else lines
-        self.starts = [ln.start for ln in self.lines]
-        nonblank = [ln.index for ln in self.lines if not ln.blank]
-        self.content = [self.lines[i] for i in nonblank]
-        self.rank = {idx: r for r, idx in enumerate(nonblank)}
-        self.count = len(nonblank)
+        self.content = [ln for ln in self.lines if not ln.blank]
+        self.count = len(self.content)
+        self._starts: list[int] | None = None  # line starts, for line_of (built on first use)
+        self._rank: dict[int, int] | None = None  # line index -> rank among non-blank lines
         # which lines each rule group may match (given when screened with a batch)
         self.plan = rules.screen.plan(text, self.lines) if plan is None else plan
         self.tried = _units_for(rules, self.lang)  # the units whose rules run in this language
@@ -115,8 +114,16 @@ class _Run:
         self._next_key += 1
         return Mark(rule.id, rule.category, self._next_key)
 
+    @property
+    def rank(self) -> dict[int, int]:
+        if self._rank is None:
+            self._rank = {ln.index: r for r, ln in enumerate(self.content)}
+        return self._rank
+
     def line_of(self, pos: int) -> Line:
-        return self.lines[bisect_right(self.starts, pos) - 1]
+        if self._starts is None:
+            self._starts = [ln.start for ln in self.lines]
+        return self.lines[bisect_right(self._starts, pos) - 1]
 
     def in_window(self, rule: Rule, ln: Line) -> bool:
         if rule.where == "any":
