@@ -287,3 +287,16 @@ def test_the_text_mix_reads_its_own_sample_and_the_line_mix_the_longer_one() -> 
     assert lines == lang.language_mix(mixed, "en", min_letters=40, sample_chars=2000)[0]
     assert lang.language_mix(mixed, "en", min_letters=40, sample_chars=2000, mix_chars=2000) == \
         lang.language_mix(mixed, "en", min_letters=40, sample_chars=2000)
+
+
+def test_cld2_reads_text_without_tags_or_entities_as_plain_text_with_the_same_answers() -> None:
+    """The plain-text reading (faster) is used only where it cannot differ from the HTML reading."""
+    import pycld2
+
+    rows = [json.loads(line) for line in
+            shared_path("data", "hplt-quality", "annotations.jsonl").read_text(encoding="utf-8").splitlines()]
+    samples = [r["text_show"][:1000] for r in rows[::3]] + [ENGLISH, FRENCH, ARABIC]
+    samples += ["Tom & Jerry <b>bold</b> and &amp; entities, in English text that CLD2 reads."]
+    engine = lang.Cld2Engine()
+    for sample in samples:
+        assert engine._details(sample) == pycld2.detect(sample)[2]  # as the HTML reading always said
