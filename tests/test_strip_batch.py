@@ -47,6 +47,7 @@ def _check(texts: list[str], langs: list[str | None]) -> None:
         assert plan.found == one.found, text[:200]
         assert plan.folded == one.folded
         assert plan._hits == one._index(), text[:200]
+        assert plan._in_text == {w: w in text for w in plan._in_text}  # weak strings found as written
 
 
 def test_edge_cases_alone_and_together() -> None:

@@ -45,11 +45,15 @@ class _Tables:
             for spelling, bit in key.raw:
                 spellings[spelling] = spellings.get(spelling, 0) | bit
         self.spellings = sorted(spellings)
-        self.raw_bits = np.array([_words(spellings[s], self.count) for s in self.spellings] or [[0] * self.count],
-                                 dtype=np.uint64).reshape(-1, self.count)
+        # the gates' weak ASCII strings ("AP", "Re"): which texts hold them, found by the same scan
+        # (str.find over a text of wide characters is slow; Plan._present asks it of every text)
+        self.weak = sorted({w for weak in screen._weak.values() for w in weak if w.isascii()})
+        self.raw_bits = np.array([_words(spellings[s], self.count) for s in self.spellings]
+                                 + [[0] * self.count] * (len(self.weak) + 1), dtype=np.uint64).reshape(-1, self.count)
+        patterns = self.spellings + self.weak
         self.raw_automaton = ahocorasick_rs.BytesAhoCorasick(
-            [s.encode("utf-8") for s in self.spellings], matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.DFA) if self.spellings else None
+            [s.encode("utf-8") for s in patterns], matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA) if patterns else None
         # every rule with a clause mask: (unit, rule number, mask words)
         rules = [(unit, i, mask) for entries in screen._trigger.values() for (unit, i), mask in entries]
         rules.sort()
@@ -80,6 +84,7 @@ def plans(screen: Screen, texts: Sequence[str], lines_of: Sequence[list[Line]]) 
     bounds = breaks[first].tolist() + [len(buf)]
     folded = [buf[a:b] for a, b in zip(bounds, bounds[1:])]
     found: list[dict[int, int]] = [{} for _ in texts]
+    raw = _raw_scan(tables, "\n" + "\n".join(texts)) if tables.raw_automaton is not None else None
     hit_rules: list[dict[int, dict[int, list[int]]]] = [{} for _ in texts]
     if hits:
         flat = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=3 * len(hits)).reshape(-1, 3)
@@ -94,8 +99,11 @@ def plans(screen: Screen, texts: Sequence[str], lines_of: Sequence[list[Line]]) 
         words = np.bitwise_or.reduceat(tables.bits[pid], starts, axis=0)
         doc = np.searchsorted(first, ulines, side="right") - 1
         local = ulines - first[doc]
-        if tables.raw_automaton is not None:  # spellings found as written: their bits join their lines'
-            _raw_bits(tables, "\n" + "\n".join(texts), ulines, words)
+        if raw is not None:  # spellings found as written: their bits join their lines'
+            spelled = raw[1] < len(tables.spellings)
+            at = np.searchsorted(ulines, raw[0][spelled])  # its line holds its folded hit: it is in ulines
+            assert (at < len(ulines)).all() and (ulines[at] == raw[0][spelled]).all(), "a spelling without its hit"
+            np.bitwise_or.at(words, at, tables.raw_bits[raw[1][spelled]])
         # per line, the clause bits as one Python int (as Screen.plan finds them)
         columns = [words[:, k].tolist() for k in range(tables.count)]
         values = columns[0]
@@ -135,25 +143,30 @@ def plans(screen: Screen, texts: Sequence[str], lines_of: Sequence[list[Line]]) 
                         hit_rules[d][unit] = {i: where[lo:hi]}
                     else:
                         by_rule[i] = where[lo:hi]
+    present: list[set[str]] = [set() for _ in texts]  # the weak ASCII strings each text holds
+    if raw is not None and tables.weak:
+        weak = raw[1] >= len(tables.spellings)
+        docs = np.searchsorted(first, raw[0][weak], side="right") - 1
+        names = tables.weak
+        for d, p in set(zip(docs.tolist(), (raw[1][weak] - len(tables.spellings)).tolist())):
+            present[d].add(names[p])
     out = []
-    for t, ls, f, h, fb in zip(texts, lines_of, found, hit_rules, folded):
+    for t, ls, f, h, fb, there in zip(texts, lines_of, found, hit_rules, folded, present):
         plan = Plan(screen, t, ls, f, folded=fb)
         plan._hits = h
+        plan._in_text = {w: w in there for w in tables.weak}
         out.append(plan)
     return out
 
 
-def _raw_bits(tables: _Tables, joined: str, ulines: np.ndarray, words: np.ndarray) -> None:
-    """OR into `words` (the clause bits of lines `ulines`) the bits of the case-sensitive
-    spellings found as written on those lines of `joined` (the texts as `plans` joins them)."""
+def _raw_scan(tables: _Tables, joined: str) -> tuple[np.ndarray, np.ndarray]:
+    """(line, pattern) of every case-sensitive spelling and weak ASCII string found as written
+    in `joined` (the texts as `plans` joins them: its lines are numbered as the folded scan's)."""
     assert tables.raw_automaton is not None
     raw = joined.encode("utf-8")
     hits = tables.raw_automaton.find_matches_as_indexes(raw, overlapping=True)
     if not hits:
-        return
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     flat = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=3 * len(hits)).reshape(-1, 3)
     breaks = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
-    line = np.searchsorted(breaks, flat[:, 1], side="right") - 1
-    at = np.searchsorted(ulines, line)  # a spelling's line holds its folded hit: it is in ulines
-    assert (at < len(ulines)).all() and (ulines[at] == line).all(), "a spelling without its folded hit"
-    np.bitwise_or.at(words, at, tables.raw_bits[flat[:, 0]])
+    return np.searchsorted(breaks, flat[:, 1], side="right") - 1, flat[:, 0]
