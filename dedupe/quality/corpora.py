@@ -4,6 +4,8 @@ Each returns labeled Examples; what a label means for each set is decided here, 
 - hplt-quality: `unnatural` -> low_quality (other labels unknown);
 - mt-de-en docs: Google and DeepL output -> machine_translated 1, the human reference -> 0, grouped
   by source document (the DeepL dev file splits document 68 over two lines; they are joined);
+- mt-de-en train-docs (WMT 2008-2018, `wmt_de_en_years`): DeepL and Google output -> 1, human
+  translations and original English news -> 0, with year and system in the record;
 - mt-ar: both systems' Arabic output -> machine_translated 1, grouped by source document;
 - extraction-aeb: gold bodies of real (mostly English) news and blog pages -> machine_translated 0,
   low_quality 0;
@@ -72,6 +74,62 @@ def mt_de_en(root: Path) -> list[Example]:
             doc = Document(id=f"wmt18-de-en:{i}:{kind}", text=text, lang="en", input_order=i,
                            record={"corpus": "mt-de-en", "system": kind})
             out.append(Example(doc, {"machine_translated": mt, "low_quality": 0}, f"wmt18:{i}", batch=doc.id))
+    return out
+
+
+WMT_YEARS_SYSTEMS: dict[str, str] = {"deepl": "deepl.en", "google": "txt.en.google"}  # folder -> MT file suffix
+
+
+def _documents(path: Path) -> list[str]:
+    """One document per line; a line that starts with a space continues the previous one (the DeepL
+    files break a few documents at a stray newline, the matching Google and human files do not)."""
+    docs: list[str] = []
+    for line in _lines(path):
+        if not line.strip():
+            continue
+        if line[:1].isspace() and docs:
+            docs[-1] += line
+        else:
+            docs.append(line)
+    return docs
+
+
+def wmt_de_en_years(root: Path, years: range | list[int] = range(2008, 2019)) -> list[Example]:
+    """mt-de-en/train-docs, one document per line, with year and system kept as group metadata.
+
+    Per year: `org_de_wmtYY.*` (DeepL and Google output for German originals) and `trans_de_wmtYY.*`
+    (their output for human German translations of English originals) are machine_translated 1;
+    `trans_en_wmtYY.txt` (the human translation of the German originals) and `org_en_wmtYY.txt`
+    (original English news, never translated) are 0. Line i of `org_de`/`trans_en` come from one German
+    source, line i of `org_en`/`trans_de` from one English one: each such set is one group. The human
+    files are identical in both system folders and read once. Record: corpus `wmt-de-en`, `year`,
+    `system` (deepl, google, human, original) and `side` (de: German original, en: English original).
+    Only machine_translated is stated: low_quality keeps the training data it had.
+    """
+    base = root / "train-docs"
+    out: list[Example] = []
+    n = 0
+    for year in years:
+        yy = f"{year % 100:02d}"
+        sides = (("de", f"org_de_wmt{yy}", "trans_en", f"trans_en_wmt{yy}.txt", "human"),
+                 ("en", f"trans_de_wmt{yy}", "org_en", f"org_en_wmt{yy}.txt", "original"))
+        for side, mt_stem, _, human_name, human_kind in sides:
+            human_path = base / "google" / human_name
+            mt_paths = {s: base / s / f"{mt_stem}.{suffix}" for s, suffix in WMT_YEARS_SYSTEMS.items()}
+            if not human_path.exists() and not any(p.exists() for p in mt_paths.values()):
+                continue
+            texts = {human_kind: _documents(human_path)}
+            texts.update({s: _documents(p) for s, p in mt_paths.items()})
+            counts = {k: len(v) for k, v in texts.items()}
+            if len(set(counts.values())) != 1:
+                raise ValueError(f"{base}: wmt{yy} {side}-side documents are not aligned ({counts})")
+            for kind, docs in texts.items():
+                mt = int(kind in WMT_YEARS_SYSTEMS)
+                for i, text in enumerate(docs):
+                    doc = Document(id=f"wmt{yy}-{side}:{i}:{kind}", text=text, lang="en", input_order=n,
+                                   record={"corpus": "wmt-de-en", "year": year, "system": kind, "side": side})
+                    n += 1
+                    out.append(Example(doc, {"machine_translated": mt}, f"wmt{yy}-{side}:{i}", batch=doc.id))
     return out
 
 
