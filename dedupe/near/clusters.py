@@ -192,6 +192,9 @@ def _split_components(n: int, verified: np.ndarray, heads: list[int], order_key,
     pending = _components(list(range(n)), edges)
     while pending:
         members = pending.pop()
+        if len(members) == 1:  # most documents: nothing to order or verify
+            out.append((heads[members[0]], []))
+            continue
         rows = sorted((heads[m] for m in members), key=order_key)
         rep_row, rest_rows = rows[0], rows[1:]
         if not rest_rows:
