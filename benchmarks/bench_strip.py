@@ -7,7 +7,8 @@ Per language, builds N distinct news-length documents the way `../shared/tools/g
 (English article bodies from extraction-aeb, Arabic articles from arabic-news, each over 150
 words; 40 % of words swapped so no two documents are alike, one in ten a light copy of the
 previous one), each carrying its base article's site as its source so learned chrome counts per
-site. Then times, in one process, the rule-pack `Stripper` over every document and the
+site. Then times, in one process, the rule-pack `Stripper` over every document (its batch
+path, `strip_batch`, as the filter runs it, where the measured tree has one) and the
 `LearnedChrome` stage (learn from the batch, then apply) over the stripped batch, best of
 `--repeat`. `--compare REV` runs the same measurement on git revision REV (a temporary
 `git worktree`, imported in a child process) and prints both with their ratio, so a before/after
@@ -86,11 +87,15 @@ def measure(shared: Path, langs: list[str], n: int, repeat: int, profile: Path |
             stripper.strip(doc)
         best_strip = best_learned = float("inf")
         stripped: list[Document] = []
+        batch = getattr(stripper, "strip_batch", None)  # the filter's path (absent before the third round)
         for _ in range(repeat):
             docs = copy.deepcopy(base)
             t0 = time.process_time()
-            for doc in docs:
-                stripper.strip(doc)
+            if batch is not None:
+                batch(docs)
+            else:
+                for doc in docs:
+                    stripper.strip(doc)
             best_strip = min(best_strip, time.process_time() - t0)
             stripped = docs
         for _ in range(repeat):
