@@ -2,12 +2,14 @@
 turned into per-line clause bits and per-rule candidate lines with numpy.
 
 `Screen.plan` screens one text with a Python loop over its hits (dozens a text) and another over
-its lines' bits to find the rules each line may hold; for a batch that loop, not the scan, is
-the cost. Here the texts of a chunk are case-folded one by one (as `Screen.plan` does) and joined,
-scanned once, every hit given its line by a binary search over the chunk's line breaks, each
-line's clauses OR-ed together as 64-bit words, and each rule's clause mask tested on every line
-of the chunk in one array operation. The `Plan`s it returns hold the same `found` and the same
-rule index (`Plan._hits`) as `Screen.plan` gives each text alone, so stripping is unchanged.
+its lines' bits to find the rules each line may hold. Here the texts of a chunk are joined, each
+after a line break, case-folded at once (casefold works character by character, so this is each
+text folded as `Screen.plan` folds it) and scanned once; every hit is given its line by a binary
+search over the chunk's line breaks, each line's clauses are OR-ed together as 64-bit words, and
+each rule's clause mask is tested on every line of the chunk in one array operation. A second
+automaton finds case-sensitive spellings and the gates' weak ASCII strings as written. The
+`Plan`s returned hold the same `found`, rule index (`Plan._hits`) and folded text as
+`Screen.plan` gives each text alone, so stripping is unchanged (tests/test_strip_batch.py).
 """
 
 from __future__ import annotations
