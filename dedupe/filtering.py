@@ -20,6 +20,7 @@ from typing import Any
 
 from dedupe import reasons
 from dedupe.clusterlog import ClusterLog
+from dedupe.collector import collector_paused
 from dedupe.config import Config
 from dedupe.document import Document
 from dedupe.index import IndexConflict, open_index
@@ -42,8 +43,9 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[tuple[list[Documen
     it = iter(docs)
     ahead = list(islice(it, 1))
     while ahead:
-        batch = ahead + list(islice(it, max(1, size) - 1))
-        ahead = list(islice(it, 1))
+        with collector_paused():  # the batch's records live until it is written: no use walking them
+            batch = ahead + list(islice(it, max(1, size) - 1))
+            ahead = list(islice(it, 1))
         yield batch, not ahead
 
 
@@ -78,7 +80,9 @@ class FilterJob:
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Every input document once, in input order, with its decision made."""
         for batch, last in _batches(self.clock.iterate(docs, "read"), self.cfg.filter.batch_docs):
-            for doc in self._batch(batch, remember=not (last and self.scratch_index)):
+            with collector_paused():  # the stages make many objects and no cycles (dedupe.collector)
+                decided = self._batch(batch, remember=not (last and self.scratch_index))
+            for doc in decided:
                 start = perf_counter()
                 yield doc  # what the caller does with it (writing it out) counts as "write"
                 self.clock.add("write", perf_counter() - start)
