@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
+from dedupe.collector import collector_paused
 from dedupe.config import Config
 from dedupe.document import Document
 from dedupe.lang import LanguageDetector
@@ -61,13 +62,15 @@ def _start_worker(cfg: Config, classify: bool, model_path: str | None) -> None:
 def _prepare_chunk(docs: list[Document]) -> tuple[list[Document], dict[str, float]]:
     assert _BENCH is not None
     before = dict(_BENCH.seconds)
-    done = _BENCH.prepare(docs)
+    with collector_paused():  # as in the main process (dedupe.collector)
+        done = _BENCH.prepare(docs)
     return done, {k: v - before[k] for k, v in _BENCH.seconds.items()}
 
 
 def _classify_chunk(job: tuple[list[Document], list[NearFacts]]) -> list[Document]:
     assert _BENCH is not None
-    return _BENCH.classify(*job)
+    with collector_paused():
+        return _BENCH.classify(*job)
 
 
 def worker_count(requested: int | None, configured: int) -> int:
