@@ -137,6 +137,7 @@ class TrainConfig:
     folds: int
     seed: int
     keep_top: dict[str, int]
+    balanced: list[str] = field(default_factory=list)  # labels whose signal stage weighs both classes equally
 
 
 @dataclass

@@ -5,6 +5,9 @@
 Every document goes through the same preparation as `dedupe classify` (language, strip), then
 grouped 5-fold cross-validation gives every row a held-out prediction for the metrics (written to
 dedupe/models/quality-default-metrics.json and printed), and the shipped model is fitted on all rows.
+machine_translated on years of news it never saw: scripts/mt_transfer.py. `--wmt-years` also trains
+machine_translated on mt-de-en/train-docs (WMT 2008-2018) with a balanced signal stage: the recipe
+mt_transfer.py measures, which the shipped model does not use (docs/model-card.md says why).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +38,8 @@ from dedupe.strip import RuleSet, Stripper  # noqa: E402
 SOURCES = {
     "hplt": ("data/hplt-quality/annotations.jsonl", "hplt-project/release2_inspection @401e9e5", "MIT"),
     "mt-de-en": ("data/mt-de-en", "tobiasvanderwerff/HT-vs-MT @5b89f32 (WMT18 de-en)", "MIT"),
+    "wmt-de-en": ("data/mt-de-en/train-docs", "tobiasvanderwerff/HT-vs-MT @5b89f32, experiments/10/data "
+                  "(WMT 2008-2018 de-en documents; original English as human negatives)", "MIT"),
     "mt-ar": ("data/mt-ar/system_outputs.jsonl", "wmt-conference/wmt25-general-mt @ebae873 (en-ar_EG)", "WMT research data, no licence file"),
     "arabic-news": ("data/arabic-news", "AdarshKumar712/NLP_Shared_Task_2022 @16090f5 + SemEval-2022 Task 8 pairs", "no licence file; research and evaluation only"),
     "extraction-aeb": ("data/extraction-aeb/ground-truth.json", "scrapinghub/article-extraction-benchmark @4a3bc97", "MIT"),
@@ -42,13 +48,15 @@ SOURCES = {
 }
 
 
-def load_examples(shared: Path) -> list[corpora.Example]:
+def load_examples(shared: Path, wmt_years: bool = False) -> list[corpora.Example]:
     examples = corpora.hplt_quality(shared / SOURCES["hplt"][0])
     examples += corpora.mt_de_en(shared / SOURCES["mt-de-en"][0])
     examples += corpora.mt_ar(shared / SOURCES["mt-ar"][0])
     examples += corpora.arabic_news(shared / SOURCES["arabic-news"][0])
     examples += corpora.extraction_aeb(shared / SOURCES["extraction-aeb"][0])
     examples += corpora.seeds(shared / SOURCES["seeds"][0])
+    if wmt_years:  # WMT 2008-2018 (mt-de-en/train-docs): not in the shipped model, see docs/model-card.md
+        examples += corpora.wmt_de_en_years(shared / SOURCES["mt-de-en"][0])
     sample = REPO / SOURCES["sample"][0]
     if sample.exists():
         examples += corpora.sample_corpus(sample)
@@ -73,6 +81,7 @@ def corpus_slices(data) -> dict[str, np.ndarray]:
         "hplt": corpus == "hplt",
         "hplt-ar": (corpus == "hplt") & (langs == "ar"),
         "mt-de-en": corpus == "mt-de-en",
+        "wmt-de-en": corpus == "wmt-de-en",
         "mt-ar+news": np.isin(corpus, ["mt-ar", "arabic-news"]),
         "arabic-news": corpus == "arabic-news",
         "seeds": corpus == "seeds",
@@ -87,14 +96,19 @@ def main() -> int:
     parser.add_argument("--metrics", type=Path, default=REPO / "dedupe/models/quality-default-metrics.json")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--predictions", type=Path, help="also write every row's held-out probabilities (JSONL)")
+    parser.add_argument("--wmt-years", action="store_true",
+                        help="also train machine_translated on mt-de-en/train-docs, its signal stage balanced")
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    examples = load_examples(args.shared)
+    examples = load_examples(args.shared, args.wmt_years)
     prepare_documents(examples)
     cfg = load_config().quality
     hashing = HashingSettings()
     settings = TrainSettings.from_config(cfg.train)  # [quality.train] in dedupe/defaults.toml
+    if args.wmt_years:
+        mt = {**settings.per_label.get("machine_translated", {}), "balanced": True}
+        settings = replace(settings, per_label={**settings.per_label, "machine_translated": mt})
     data = prepare(examples, signal_settings(cfg), hashing)
     print(f"prepared {len(examples)} documents in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 

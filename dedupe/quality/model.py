@@ -49,6 +49,7 @@ class TrainSettings:
     folds: int = 3                # grouped folds for the out-of-fold n-gram scores and the choice of C
     seed: int = 0
     per_label: dict[str, dict[str, Any]] = field(default_factory=dict)  # label -> own C, C_grid, signal_C, keep_top
+    balanced: bool = False        # the second stage weighs both classes equally (its prior is then 1:1)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "C_grid", tuple(float(c) for c in self.C_grid))
@@ -57,7 +58,7 @@ class TrainSettings:
     def to_dict(self) -> dict[str, Any]:
         return {"C": self.C, "C_grid": list(self.C_grid), "signal_C": self.signal_C,
                 "signal_C_grid": list(self.signal_C_grid), "keep_top": self.keep_top,
-                "folds": self.folds, "seed": self.seed,
+                "folds": self.folds, "seed": self.seed, **({"balanced": True} if self.balanced else {}),
                 "per_label": {k: dict(sorted(v.items())) for k, v in sorted(self.per_label.items())}}
 
     @classmethod
@@ -66,7 +67,8 @@ class TrainSettings:
         return cls(C=C if C is not None else 10.0, C_grid=() if C is not None else tuple(train.C_grid),
                    signal_C_grid=tuple(train.signal_C_grid), folds=train.folds,
                    seed=train.seed if seed is None else seed,
-                   per_label={label: {"keep_top": int(n)} for label, n in train.keep_top.items()})
+                   per_label={label: {"keep_top": int(n), **({"balanced": True} if label in train.balanced else {})}
+                              for label, n in train.keep_top.items()})
 
     def for_label(self, label: str) -> TrainSettings:
         """These settings with the label's own values, where it has any."""
@@ -74,7 +76,8 @@ class TrainSettings:
         return TrainSettings(C=float(own.get("C", self.C)), C_grid=tuple(own.get("C_grid", self.C_grid)),
                              signal_C=float(own.get("signal_C", self.signal_C)),
                              signal_C_grid=tuple(own.get("signal_C_grid", self.signal_C_grid)),
-                             keep_top=int(own.get("keep_top", self.keep_top)), folds=self.folds, seed=self.seed)
+                             keep_top=int(own.get("keep_top", self.keep_top)), folds=self.folds, seed=self.seed,
+                             balanced=bool(own.get("balanced", self.balanced)))
 
 
 @dataclass
@@ -329,6 +332,10 @@ def _out_of_fold(chars: sp.csr_matrix, y: np.ndarray, folds: np.ndarray, n_folds
     return oof
 
 
+def _weights(settings: TrainSettings) -> str | None:
+    return "balanced" if settings.balanced else None
+
+
 def _choose_signal_C(stacked: np.ndarray, y: np.ndarray, folds: np.ndarray, settings: TrainSettings) -> float:
     """The second stage's C with the lowest grouped out-of-fold log loss (ties keep the smaller C)."""
     from sklearn.linear_model import LogisticRegression
@@ -342,7 +349,8 @@ def _choose_signal_C(stacked: np.ndarray, y: np.ndarray, folds: np.ndarray, sett
         p = np.zeros(len(y))
         for k in range(settings.folds):
             test = folds == k
-            reg = LogisticRegression(C=C, solver="lbfgs", max_iter=5000).fit(stacked[~test], y[~test])
+            reg = LogisticRegression(C=C, solver="lbfgs", max_iter=5000, class_weight=_weights(settings))
+            reg.fit(stacked[~test], y[~test])
             p[test] = reg.predict_proba(stacked[test])[:, 1]
         loss = float(log_loss(y, np.clip(p, 1e-6, 1 - 1e-6), labels=[0, 1]))
         if loss < best - 1e-6:
@@ -377,7 +385,7 @@ def fit_label(z: np.ndarray, chars: sp.csr_matrix, y: np.ndarray, groups: list[s
         oof = first.scores(chars)
     stacked = np.column_stack([z, oof])
     signal_C = _choose_signal_C(stacked, y, folds, settings) if usable else settings.signal_C
-    second = LogisticRegression(C=signal_C, solver="lbfgs", max_iter=5000)
+    second = LogisticRegression(C=signal_C, solver="lbfgs", max_iter=5000, class_weight=_weights(settings))
     second.fit(stacked, y)
     weights = second.coef_[0]
     scale = float(weights[-1])  # the first stage's score enters the second stage with this weight
