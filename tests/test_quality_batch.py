@@ -8,11 +8,10 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from conftest import FIXTURES, shared_path
+from conftest import FIXTURES, real_quality_documents
 from dedupe.config import load_config
 from dedupe.document import Document
 from dedupe.pipeline import run_pipeline
-from dedupe.quality import corpora
 from dedupe.quality.classifier import signal_settings
 from dedupe.quality.context import NearFacts, _order_key, batch_near_facts, batch_sampled_shingles, sampled_shingles
 from dedupe.quality.features import HashingSettings, char_matrix
@@ -23,20 +22,9 @@ from dedupe.quality.signals import batch_signals, compute_signals
 
 def _real_documents() -> list[Document]:
     """Seeds, Arabic news, English web articles, German-English MT and HPLT snippets in many languages."""
-    docs = [Document(id=p.name[:3], text=p.read_text(encoding="utf-8"))
-            for p in sorted(shared_path("seeds").glob("*.txt"))]
-    rows = shared_path("data", "arabic-news", "articles.jsonl").read_text(encoding="utf-8").splitlines()
-    docs += [Document(id=f"news-{r['id']}", text=r["text"]) for r in map(json.loads, rows[:40])]
-    gold = json.loads(shared_path("data", "extraction-aeb", "ground-truth.json").read_text(encoding="utf-8"))
-    docs += [Document(id=k, text=v["articleBody"]) for k, v in sorted(gold.items())[:40] if v.get("articleBody")]
-    docs += [e.doc for e in corpora.mt_de_en(shared_path("data", "mt-de-en"))[:30]]
-    hplt = corpora.hplt_quality(shared_path("data", "hplt-quality", "annotations.jsonl"))
-    docs += [e.doc for e in hplt[::25]]
-    docs += [Document(id="empty", text=""), Document(id="digits", text="12 345 678 90 -- 555-1234\n\n"),
-             Document(id="one-word", text="word")]
-    for i, d in enumerate(docs):
-        d.input_order = i
-    return docs
+    return real_quality_documents(seeds=True, news=40, articles=40, translations=30, hplt_every=25, extra=[
+        Document(id="empty", text=""), Document(id="digits", text="12 345 678 90 -- 555-1234\n\n"),
+        Document(id="one-word", text="word")])
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,10 @@ import warnings
 import numpy as np
 import pytest
 
-from conftest import shared_path
+from conftest import real_quality_documents
 from dedupe.config import load_config
 from dedupe.document import Document
 from dedupe.pipeline import run_pipeline
-from dedupe.quality import corpora
 from dedupe.quality.batch import batch_features
 from dedupe.quality.classifier import Classifier, default_model_path, signal_settings
 from dedupe.quality.features import char_matrix
@@ -25,17 +24,8 @@ from dedupe.quality.prepare import preparation_stages
 
 def _real_documents() -> list[Document]:
     """Arabic news, English web articles, German-English machine translation and HPLT rows in many languages."""
-    rows = shared_path("data", "arabic-news", "articles.jsonl").read_text(encoding="utf-8").splitlines()
-    docs = [Document(id=f"news-{r['id']}", text=r["text"]) for r in map(json.loads, rows[:150])]
-    gold = json.loads(shared_path("data", "extraction-aeb", "ground-truth.json").read_text(encoding="utf-8"))
-    docs += [Document(id=k, text=v["articleBody"]) for k, v in sorted(gold.items())[:150] if v.get("articleBody")]
-    docs += [e.doc for e in corpora.mt_de_en(shared_path("data", "mt-de-en"))[:100]]
-    hplt = corpora.hplt_quality(shared_path("data", "hplt-quality", "annotations.jsonl"))
-    docs += [e.doc for e in hplt[::10]]
-    docs += [Document(id="empty", text=""), Document(id="one-word", text="word")]
-    for i, d in enumerate(docs):
-        d.input_order = i
-    return docs
+    return real_quality_documents(seeds=False, news=150, articles=150, translations=100, hplt_every=10, extra=[
+        Document(id="empty", text=""), Document(id="one-word", text="word")])
 
 
 @pytest.fixture(scope="module")
