@@ -12,6 +12,7 @@ file only means the table is built again; a folder that cannot be written is not
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import sys
 import tempfile
@@ -67,20 +68,31 @@ def cached_table(name: str, key: str, source: str, shape: tuple[int, ...], dtype
     return table
 
 
-def _save(folder: Path, path: Path, name: str, table: np.ndarray) -> None:
-    """Write the table (temp file, then rename) and drop the files of older builds of it."""
+def write_cache_file(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` through a temporary file beside it, so a reader sees the old file or
+    the new one, never half of one. False when the folder cannot be written: a cache that is not
+    kept only costs the next run its time."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
-                np.save(f, table, allow_pickle=False)
+                f.write(data)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        for old in folder.glob(f"{name}-*.npy"):
-            if old != path:
-                old.unlink(missing_ok=True)
     except OSError:
+        return False
+    return True
+
+
+def _save(folder: Path, path: Path, name: str, table: np.ndarray) -> None:
+    """Write the table and drop the files of older builds of it."""
+    buffer = io.BytesIO()
+    np.save(buffer, table, allow_pickle=False)
+    if not write_cache_file(path, buffer.getvalue()):
         return
+    for old in folder.glob(f"{name}-*.npy"):
+        if old != path:
+            old.unlink(missing_ok=True)

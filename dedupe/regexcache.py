@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 
 import regex
 
-from dedupe.cachedir import cache_dir
+from dedupe.cachedir import cache_dir, write_cache_file
 
 _FORMAT = "1"
 _ALLOWED = {("_regex", "compile"), ("regex._regex", "compile")}  # what a compiled pattern pickles as
@@ -54,21 +52,5 @@ def compile_cached(source: str, flags: int = 0) -> regex.Pattern[str]:
     except (OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError, AttributeError, regex.error):
         pass  # not compiled here before, or damaged: compile it again
     pattern = regex.compile(source, flags)
-    _save(path, pattern)
+    write_cache_file(path, pickle.dumps(pattern, protocol=pickle.HIGHEST_PROTOCOL))
     return pattern
-
-
-def _save(path: Path, pattern: regex.Pattern[str]) -> None:
-    """Write the pickle (temp file, then rename); an unwritable folder only costs the next run."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".regex.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(pattern, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import regex
 
-from dedupe.cachedir import cache_dir
+from dedupe.cachedir import cache_dir, write_cache_file
 from dedupe.strip import literals as _literals_module
 from dedupe.strip.literals import Literals, required_literals
 
@@ -109,19 +107,8 @@ class PatternCache:
         valid = sorted(self.valid, key=lambda k: not self.valid[k])[:_MAX_ENTRIES]
         lits = sorted(self.literals.items(), key=lambda kv: not kv[1][1])[:_MAX_ENTRIES]
         data = {"stamp": self.stamp, "valid": valid, "literals": {k: v[0] for k, v in lits}}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".rule-patterns.", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return
-        self.dirty = False
+        if write_cache_file(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")):
+            self.dirty = False
 
 
 _SHARED: PatternCache | None = None
