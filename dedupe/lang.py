@@ -212,7 +212,7 @@ class Cld2Engine:
         import pycld2
 
         self.cld2 = pycld2
-        self._memo = _CLD2_MEMO  # one for the process: get_engine("cld2") and get_engine("cld2", 0) are two instances
+        self._memo = _CLD2_MEMO  # one for the process, whichever instance asks
 
     def details(self, sample: str) -> tuple[tuple[str, str, int, float], ...]:
         """CLD2's three top (name, code, percent of bytes, score); ("Unknown", "un", 0, 0.0) fills the rest.
@@ -322,9 +322,14 @@ def _langdetect_factory(profiles: str, factory_class: type) -> Any:
     return factory
 
 
-@lru_cache(maxsize=8)
 def get_engine(name: str = DEFAULT_ENGINE, seed: int = DEFAULT_SEED) -> Engine:
-    """The engine called `name` (one per process and seed); an unknown name is a ConfigError."""
+    """The engine called `name`, one per process (per seed for langdetect, the only seeded one); an
+    unknown name is a ConfigError."""
+    return _engine(name, seed if name == "langdetect" else DEFAULT_SEED)
+
+
+@lru_cache(maxsize=8)
+def _engine(name: str, seed: int) -> Engine:
     if name == "cld2":
         return Cld2Engine()
     if name == "fasttext":
